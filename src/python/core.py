@@ -1,0 +1,214 @@
+# ---- evocodec Python core: errors, varints, bit packing, frame parsing and the universal codec ----
+# Frame layout (docs/FORMAT.md): b"EVC" | version | pipeline (pre-order: id varint, param varints)
+# | for each leaf in pre-order: decoded length varint, payload length varint | payloads.
+
+MAGIC = b"EVC"
+VERSION = 1
+DEFAULT_CAP = 1 << 31
+
+
+class CodecError(Exception):
+    """Any refused frame or input; `reason` is a short literal such as 'truncated' or 'corrupt-payload'."""
+
+    def __init__(self, reason, message):
+        Exception.__init__(self, "%s: %s" % (reason, message))
+        self.reason = reason
+
+
+class Info(object):
+    __slots__ = ("cap", "n")
+
+    def __init__(self, cap, n):
+        self.cap = cap
+        self.n = n
+
+
+def expect_length(who, out, n):
+    if out.size != n:
+        raise CodecError("length-mismatch", "%s: decoded %d bytes, frame declares %d" % (who, out.size, n))
+    return out
+
+
+def as_u8(x):
+    if isinstance(x, np.ndarray):
+        return np.ascontiguousarray(x).view(np.uint8).reshape(-1)
+    return np.frombuffer(bytes(x), np.uint8)
+
+
+def pack_bits(values, k):
+    """Low k bits (1..32) of each value, MSB-first, zero-padded to whole bytes (as the TS kernel)."""
+    values = np.asarray(values, dtype=np.uint64)
+    if k == 1:
+        return np.packbits(values.astype(np.uint8) & 1)
+    shifts = np.arange(k - 1, -1, -1, dtype=np.uint64)
+    bits = ((values[:, None] >> shifts) & np.uint64(1)).astype(np.uint8)
+    return np.packbits(bits.reshape(-1))
+
+
+def unpack_bits(packed, count, k):
+    """Inverse of pack_bits: `count` values of k bits as uint32 (packed must hold ceil(count*k/8) bytes)."""
+    need = (count * k + 7) // 8
+    if packed.size != need:
+        raise CodecError("length-mismatch", "bit-packed stream has %d bytes, %d needed" % (packed.size, need))
+    if k == 1:
+        return np.unpackbits(packed, count=count).astype(np.uint32)
+    bits = np.unpackbits(packed, count=count * k).reshape(count, k).astype(np.uint32)
+    weights = (np.uint32(1) << np.arange(k - 1, -1, -1, dtype=np.uint32))
+    return (bits * weights).sum(axis=1, dtype=np.uint64).astype(np.uint32)
+
+
+class Reader(object):
+    def __init__(self, buf, what="frame"):
+        self.buf = buf
+        self.pos = 0
+        self.what = what
+
+    def remaining(self):
+        return len(self.buf) - self.pos
+
+    def byte(self):
+        if self.pos >= len(self.buf):
+            raise CodecError("truncated", "%s: unexpected end of input at byte %d" % (self.what, self.pos))
+        b = self.buf[self.pos]
+        self.pos += 1
+        return b
+
+    def varint(self):
+        result = 0
+        for i in range(7):
+            b = self.byte()
+            result |= (b & 0x7F) << (7 * i)
+            if not b & 0x80:
+                return result
+        raise CodecError("corrupt-payload", "%s: varint longer than 7 bytes" % self.what)
+
+    def take(self, n):
+        if n > self.remaining():
+            raise CodecError("truncated", "%s: needs %d bytes at %d, only %d left" % (self.what, n, self.pos, self.remaining()))
+        out = self.buf[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+
+def write_varint(out, v):
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+
+
+def _read_node(r, depth):
+    if depth > 64:
+        raise CodecError("bad-pipeline", "pipeline deeper than 64")
+    pid = r.varint()
+    prim = PRIMITIVES.get(pid)
+    if prim is None:
+        raise CodecError("unknown-primitive", "primitive id %d" % pid)
+    name, kind, spec, enc, dec, arity = prim
+    p = {}
+    for key, pkind, lo, hi in spec:
+        v = r.varint()
+        if v < lo or v > hi:
+            raise CodecError("bad-params", "%s.%s = %d outside [%d, %d]" % (name, key, v, lo, hi))
+        p[key] = pkind[v] if pkind else v
+    children = [_read_node(r, depth + 1) for _ in range(arity(p))]
+    return (pid, p, children)
+
+
+def _leaves(node, acc):
+    if not node[2] and PRIMITIVES[node[0]][1] == "backend":
+        acc.append(node)
+    for c in node[2]:
+        _leaves(c, acc)
+    return acc
+
+
+def parse_frame(frame):
+    r = Reader(frame)
+    if bytes(r.take(3)) != MAGIC:
+        raise CodecError("bad-magic", "not an evocodec frame")
+    version = r.byte()
+    if version != VERSION:
+        raise CodecError("unsupported-version", "frame version %d (this decoder reads %d)" % (version, VERSION))
+    root = _read_node(r, 0)
+    return r, root
+
+
+def decode(frame, cap=DEFAULT_CAP):
+    """Decode any evocodec frame of known primitives back to the original bytes."""
+    frame = bytes(frame)
+    r, root = parse_frame(frame)
+    leaves = _leaves(root, [])
+    sizes = []
+    for _ in leaves:
+        n = r.varint()
+        if n > cap:
+            raise CodecError("size-cap", "stream of %d bytes over cap %d" % (n, cap))
+        m = r.varint()
+        if m > r.remaining():
+            raise CodecError("truncated", "payload of %d bytes, only %d left" % (m, r.remaining()))
+        sizes.append((n, m))
+    payloads = {}
+    for leaf, (n, m) in zip(leaves, sizes):
+        payloads[id(leaf)] = (n, np.frombuffer(r.take(m), np.uint8))
+    if r.remaining():
+        raise CodecError("trailing-bytes", "%d bytes after the last payload" % r.remaining())
+    return _decode_node(root, payloads, cap).tobytes()
+
+
+def _decode_node(node, payloads, cap):
+    pid, p, children = node
+    name, kind, spec, enc, dec, arity = PRIMITIVES[pid]
+    if kind == "backend":
+        n, payload = payloads[id(node)]
+        out = dec([payload], p, Info(cap, n))
+    else:
+        streams = [_decode_node(c, payloads, cap) for c in children]
+        out = dec(streams, p, Info(cap, None))
+    out = as_u8(out)
+    if out.size > cap:
+        raise CodecError("size-cap", "%s produced %d bytes over cap %d" % (name, out.size, cap))
+    return out
+
+
+BY_NAME = {}
+
+
+def _encode_node(node, data, out_leaves):
+    name = node["op"]
+    pid = BY_NAME.get(name)
+    if pid is None:
+        raise CodecError("unknown-primitive", "primitive %r" % name)
+    pname, kind, spec, enc, dec, arity = PRIMITIVES[pid]
+    p = {}
+    for key, pkind, lo, hi in spec:
+        p[key] = node.get(key, DEFAULTS[pid][key])
+    streams, p = enc(data, p)
+    header = bytearray()
+    write_varint(header, pid)
+    for key, pkind, lo, hi in spec:
+        write_varint(header, pkind.index(p[key]) if pkind else int(p[key]))
+    if kind == "backend":
+        out_leaves.append((data.size, as_u8(streams[0])))
+        return bytes(header)
+    kids = node.get("next", [])
+    if len(kids) != arity(p):
+        raise CodecError("bad-pipeline", "%s needs %d children, got %d" % (name, arity(p), len(kids)))
+    for child, s in zip(kids, streams):
+        header += _encode_node(child, as_u8(s), out_leaves)
+    return bytes(header)
+
+
+def encode(pipeline, data):
+    """Compress `data` (bytes or uint8 array) with a pipeline given as its JSON tree (dict)."""
+    leaves = []
+    tree = _encode_node(pipeline, as_u8(data), leaves)
+    out = bytearray(MAGIC)
+    out.append(VERSION)
+    out += tree
+    for n, payload in leaves:
+        write_varint(out, n)
+        write_varint(out, payload.size)
+    for n, payload in leaves:
+        out += payload.tobytes()
+    return bytes(out)
