@@ -26,16 +26,21 @@ export default definePrimitive({
     return expectLength("zstd", out, info.decodedLength);
   },
   python: `
-import zstd
 import zstandard
 
 
 def enc_zstd(data, p):
-    return [np.frombuffer(zstd.compress(data.tobytes(), p["level"]), np.uint8)], p
+    # zstandard rather than the zstd module: the latter returns a non-frame for empty input
+    return [np.frombuffer(zstandard.ZstdCompressor(level=p["level"]).compress(data.tobytes()), np.uint8)], p
 
 def dec_zstd(streams, p, info):
     try:
-        out = zstandard.ZstdDecompressor().decompress(streams[0].tobytes(), max_output_size=info.n)
+        payload = streams[0].tobytes()
+        if zstandard.frame_content_size(payload) not in (-1, info.n):
+            raise CodecError("length-mismatch", "zstd: frame content size differs from the declared %d" % info.n)
+        out = zstandard.ZstdDecompressor().decompress(payload, max_output_size=info.n)
+    except CodecError:
+        raise
     except Exception as e:
         raise CodecError("corrupt-payload", "zstd: %s" % e)
     return expect_length("zstd", np.frombuffer(out, np.uint8), info.n)
