@@ -212,3 +212,28 @@ def encode(pipeline, data):
     for n, payload in leaves:
         out += payload.tobytes()
     return bytes(out)
+
+
+def detect_period(data, width):
+    """Channel period of a flat [rows, cols] tensor; mirrors detectPeriod in primitives/kernels.ts."""
+    count = data.size // width
+    sample = min(count, 1 << 16)
+    if width == 2:
+        mag = ((data[:sample * 2].view("<u2") >> 7) & 0xFF).astype(np.int64)
+    else:
+        mag = data[:sample].astype(np.int64)
+
+    def score(p):
+        return float(np.abs(mag[p:] - mag[:-p]).sum()) / (sample - p)
+
+    cands = [p for p in range(4, min(65536, sample >> 1) + 1) if count % p == 0]
+    if not cands:
+        return 1
+    scores = [score(p) for p in cands]
+    best = min(scores)
+    if not best < score(1):
+        return 1
+    for p, s in zip(cands, scores):
+        if s <= best * 1.03 + 1e-9:
+            return p
+    return 1
