@@ -93,3 +93,154 @@ export const detectPeriod = (data: Uint8Array, width: 1 | 2): number => {
   if (candidates.length === 0 || !(best < score(1))) return 1;
   return candidates[scores.findIndex((s) => s <= best * 1.03 + 1e-9)];
 };
+
+/** Little-endian u32 view of the first 4*floor(n/4) bytes; copies only when unaligned. */
+export const u32View = (b: Uint8Array): Uint32Array => {
+  const count = b.length >> 2;
+  if ((b.byteOffset & 3) === 0) return new Uint32Array(b.buffer, b.byteOffset, count);
+  return new Uint32Array(b.slice(0, count * 4).buffer, 0, count);
+};
+
+const partial7 = new Uint16Array(8);
+const partial7Out = new Uint8Array(7);
+
+/**
+ * packBits(values & 0x7f, 7) specialised: each group of 8 values becomes 7 bytes (MSB-first),
+ * a partial last group of r values r bytes, written to out[offset..offset + ceil(7*count/8)).
+ */
+export const pack7 = (values: Uint16Array, out: Uint8Array, offset: number): void => {
+  const count = values.length;
+  const full = count & ~7;
+  let o = offset;
+  for (let i = 0; i < full; i += 8, o += 7) {
+    const a = values[i] & 0x7f, b = values[i + 1] & 0x7f, c = values[i + 2] & 0x7f, d = values[i + 3] & 0x7f;
+    const e = values[i + 4] & 0x7f, f = values[i + 5] & 0x7f, g = values[i + 6] & 0x7f, h = values[i + 7] & 0x7f;
+    // byte stores truncate to the low 8 bits
+    out[o] = (a << 1) | (b >>> 6);
+    out[o + 1] = (b << 2) | (c >>> 5);
+    out[o + 2] = (c << 3) | (d >>> 4);
+    out[o + 3] = (d << 4) | (e >>> 3);
+    out[o + 4] = (e << 5) | (f >>> 2);
+    out[o + 5] = (f << 6) | (g >>> 1);
+    out[o + 6] = (g << 7) | h;
+  }
+  const rest = count - full;
+  if (rest === 0) return;
+  partial7.fill(0);
+  partial7.set(values.subarray(full));
+  pack7(partial7, partial7Out, 0);
+  out.set(partial7Out.subarray(0, rest), o);
+};
+
+/** Inverse of pack7: `count` 7-bit values from packed[offset..] into out[0..count). */
+export const unpack7 = (packed: Uint8Array, offset: number, count: number, out: Uint16Array): void => {
+  const full = count & ~7;
+  let p = offset;
+  for (let i = 0; i < full; i += 8, p += 7) {
+    const b0 = packed[p], b1 = packed[p + 1], b2 = packed[p + 2], b3 = packed[p + 3];
+    const b4 = packed[p + 4], b5 = packed[p + 5], b6 = packed[p + 6];
+    out[i] = b0 >>> 1;
+    out[i + 1] = ((b0 & 1) << 6) | (b1 >>> 2);
+    out[i + 2] = ((b1 & 3) << 5) | (b2 >>> 3);
+    out[i + 3] = ((b2 & 7) << 4) | (b3 >>> 4);
+    out[i + 4] = ((b3 & 15) << 3) | (b4 >>> 5);
+    out[i + 5] = ((b4 & 31) << 2) | (b5 >>> 6);
+    out[i + 6] = ((b5 & 63) << 1) | (b6 >>> 7);
+    out[i + 7] = b6 & 127;
+  }
+  const rest = count - full;
+  if (rest === 0) return;
+  partial7Out.fill(0);
+  partial7Out.set(packed.subarray(p, p + rest));
+  unpack7(partial7Out, 0, 8, partial7);
+  out.set(partial7.subarray(0, rest), full);
+};
+
+/** Bit `bit` of each value, MSB-first, 8 per byte, zero-padded: packBits((v >>> bit) & 1, 1). */
+export const packBitPlane = (values: Uint16Array | Uint32Array, bit: number): Uint8Array => {
+  const count = values.length;
+  const out = new Uint8Array((count + 7) >>> 3);
+  const full = count & ~7;
+  for (let i = 0; i < full; i += 8)
+    out[i >>> 3] =
+      (((values[i] >>> bit) & 1) << 7) | (((values[i + 1] >>> bit) & 1) << 6) |
+      (((values[i + 2] >>> bit) & 1) << 5) | (((values[i + 3] >>> bit) & 1) << 4) |
+      (((values[i + 4] >>> bit) & 1) << 3) | (((values[i + 5] >>> bit) & 1) << 2) |
+      (((values[i + 6] >>> bit) & 1) << 1) | ((values[i + 7] >>> bit) & 1);
+  for (let i = full; i < count; i++) out[i >>> 3] |= ((values[i] >>> bit) & 1) << (7 - (i & 7));
+  return out;
+};
+
+/** ORs bit i of `packed` (MSB-first) into bit `bit` of out[i], for every element of out. */
+export const orBitPlane = (packed: Uint8Array, out: Uint16Array | Uint32Array, bit: number): void => {
+  const count = out.length;
+  const full = count & ~7;
+  for (let i = 0; i < full; i += 8) {
+    const b = packed[i >>> 3];
+    out[i] |= ((b >>> 7) & 1) << bit;
+    out[i + 1] |= ((b >>> 6) & 1) << bit;
+    out[i + 2] |= ((b >>> 5) & 1) << bit;
+    out[i + 3] |= ((b >>> 4) & 1) << bit;
+    out[i + 4] |= ((b >>> 3) & 1) << bit;
+    out[i + 5] |= ((b >>> 2) & 1) << bit;
+    out[i + 6] |= ((b >>> 1) & 1) << bit;
+    out[i + 7] |= (b & 1) << bit;
+  }
+  for (let i = full; i < count; i++) out[i] |= ((packed[i >>> 3] >>> (7 - (i & 7))) & 1) << bit;
+};
+
+/**
+ * A length-preserving elementwise transform: runs `kernel(src, dst)` over the little-endian
+ * elements of `width` bytes (1 or 2) and copies the n mod width trailing bytes unchanged.
+ */
+export const mapElements = (
+  input: Uint8Array,
+  width: 1 | 2,
+  kernel: (src: Uint8Array | Uint16Array, dst: Uint8Array | Uint16Array) => void,
+): Uint8Array => {
+  const out = new Uint8Array(input.length);
+  const count = Math.floor(input.length / width);
+  if (width === 1) kernel(input, out);
+  else kernel(u16View(input), new Uint16Array(out.buffer, 0, count));
+  for (let i = count * width; i < input.length; i++) out[i] = input[i];
+  return out;
+};
+
+/**
+ * Transposes a bit matrix of `rows` rows (a multiple of 8) of `rowBytes` bytes each, read from
+ * src[srcOff..], into 8*rowBytes rows of rows/8 bytes written to dst[dstOff..]: output row
+ * 8*j + r holds bit 7-r of byte j of every input row, MSB-first. Applying it to the output with
+ * (rows, rowBytes) = (8*rowBytes, rows/8) gives the input back.
+ */
+export const transposeBits = (src: Uint8Array, srcOff: number, rows: number, rowBytes: number, dst: Uint8Array, dstOff: number): void => {
+  const outRowBytes = rows >>> 3;
+  for (let g = 0; g < outRowBytes; g++) {
+    const base = srcOff + 8 * g * rowBytes;
+    for (let j = 0; j < rowBytes; j++) {
+      const s = base + j;
+      // 8x8 bit transpose (Hacker's Delight transpose8): rows 0-3 in x, 4-7 in y, row 0 most significant
+      let x = (src[s] << 24) | (src[s + rowBytes] << 16) | (src[s + 2 * rowBytes] << 8) | src[s + 3 * rowBytes];
+      let y = (src[s + 4 * rowBytes] << 24) | (src[s + 5 * rowBytes] << 16) | (src[s + 6 * rowBytes] << 8) | src[s + 7 * rowBytes];
+      let t = (x ^ (x >>> 7)) & 0x00aa00aa;
+      x = x ^ t ^ (t << 7);
+      t = (y ^ (y >>> 7)) & 0x00aa00aa;
+      y = y ^ t ^ (t << 7);
+      t = (x ^ (x >>> 14)) & 0x0000cccc;
+      x = x ^ t ^ (t << 14);
+      t = (y ^ (y >>> 14)) & 0x0000cccc;
+      y = y ^ t ^ (t << 14);
+      t = (x & 0xf0f0f0f0) | ((y >>> 4) & 0x0f0f0f0f);
+      y = ((x << 4) & 0xf0f0f0f0) | (y & 0x0f0f0f0f);
+      x = t;
+      const d = dstOff + 8 * j * outRowBytes + g;
+      dst[d] = x >>> 24;
+      dst[d + outRowBytes] = x >>> 16;
+      dst[d + 2 * outRowBytes] = x >>> 8;
+      dst[d + 3 * outRowBytes] = x;
+      dst[d + 4 * outRowBytes] = y >>> 24;
+      dst[d + 5 * outRowBytes] = y >>> 16;
+      dst[d + 6 * outRowBytes] = y >>> 8;
+      dst[d + 7 * outRowBytes] = y;
+    }
+  }
+};

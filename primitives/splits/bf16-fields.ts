@@ -11,7 +11,7 @@
  */
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
-import { packBits, packedLength, u16View, unpackBits } from "../kernels.js";
+import { orBitPlane, pack7, packBitPlane, packedLength, u16View, unpack7 } from "../kernels.js";
 
 export default definePrimitive({
   id: 17,
@@ -25,21 +25,14 @@ export default definePrimitive({
   encode: (input) => {
     const v = u16View(input);
     const count = v.length;
-    const sign = new Uint8Array(count);
     const exponent = new Uint8Array(count);
-    const mantissa = new Uint8Array(count);
-    for (let i = 0; i < count; i++) {
-      const x = v[i];
-      sign[i] = x >>> 15;
-      exponent[i] = (x >>> 7) & 0xff;
-      mantissa[i] = x & 0x7f;
-    }
-    const manPacked = packBits(mantissa, 7);
+    for (let i = 0; i < count; i++) exponent[i] = v[i] >>> 7; // the byte store drops the sign
+    const manLen = packedLength(count, 7);
     const tail = input.length & 1;
-    const man = new Uint8Array(manPacked.length + tail);
-    man.set(manPacked);
-    if (tail) man[manPacked.length] = input[input.length - 1];
-    return { streams: [packBits(sign, 1), exponent, man], params: {} };
+    const man = new Uint8Array(manLen + tail);
+    pack7(v, man, 0);
+    if (tail) man[manLen] = input[input.length - 1];
+    return { streams: [packBitPlane(v, 15), exponent, man], params: {} };
   },
   decode: ([sign, exponent, man]) => {
     const count = exponent.length;
@@ -48,13 +41,11 @@ export default definePrimitive({
       fail("length-mismatch", `bf16-fields: ${sign.length} sign bytes for ${count} elements`);
     const tail = man.length - manLen;
     if (tail !== 0 && tail !== 1) fail("length-mismatch", `bf16-fields: ${man.length} mantissa bytes for ${count} elements`);
-    const s = new Uint8Array(count);
-    const m = new Uint8Array(count);
-    unpackBits(sign, count, 1, s);
-    unpackBits(man, count, 7, m);
     const out = new Uint8Array(count * 2 + tail);
     const v = new Uint16Array(out.buffer, 0, count);
-    for (let i = 0; i < count; i++) v[i] = (s[i] << 15) | (exponent[i] << 7) | m[i];
+    unpack7(man, 0, count, v);
+    for (let i = 0; i < count; i++) v[i] |= exponent[i] << 7;
+    orBitPlane(sign, v, 15);
     if (tail) out[count * 2] = man[manLen];
     return out;
   },
