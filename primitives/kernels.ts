@@ -101,59 +101,80 @@ export const u32View = (b: Uint8Array): Uint32Array => {
   return new Uint32Array(b.slice(0, count * 4).buffer, 0, count);
 };
 
-const partial7 = new Uint16Array(8);
-const partial7Out = new Uint8Array(7);
+const groupValues = new Uint16Array(8);
+const groupHigh = new Uint16Array(8);
+const groupMan = new Uint8Array(7);
 
 /**
- * packBits(values & 0x7f, 7) specialised: each group of 8 values becomes 7 bytes (MSB-first),
- * a partial last group of r values r bytes, written to out[offset..offset + ceil(7*count/8)).
+ * The bfloat16 field split in one pass: for each u16 element x, high[i] = x >>> 7 (sign and
+ * exponent; a byte array keeps just the exponent) and the low 7 bits go to man[0..ceil(7*count/8))
+ * exactly as packBits(x & 0x7f, 7) puts them (8 values in 7 bytes, MSB-first; a partial last
+ * group of r values takes r bytes).
  */
-export const pack7 = (values: Uint16Array, out: Uint8Array, offset: number): void => {
+export const splitLow7 = (values: Uint16Array, high: Uint16Array | Uint8Array, man: Uint8Array): void => {
   const count = values.length;
   const full = count & ~7;
-  let o = offset;
-  for (let i = 0; i < full; i += 8, o += 7) {
-    const a = values[i] & 0x7f, b = values[i + 1] & 0x7f, c = values[i + 2] & 0x7f, d = values[i + 3] & 0x7f;
-    const e = values[i + 4] & 0x7f, f = values[i + 5] & 0x7f, g = values[i + 6] & 0x7f, h = values[i + 7] & 0x7f;
-    // byte stores truncate to the low 8 bits
-    out[o] = (a << 1) | (b >>> 6);
-    out[o + 1] = (b << 2) | (c >>> 5);
-    out[o + 2] = (c << 3) | (d >>> 4);
-    out[o + 3] = (d << 4) | (e >>> 3);
-    out[o + 4] = (e << 5) | (f >>> 2);
-    out[o + 5] = (f << 6) | (g >>> 1);
-    out[o + 6] = (g << 7) | h;
+  for (let i = 0, o = 0; i < full; i += 8, o += 7) {
+    const x0 = values[i], x1 = values[i + 1], x2 = values[i + 2], x3 = values[i + 3];
+    const x4 = values[i + 4], x5 = values[i + 5], x6 = values[i + 6], x7 = values[i + 7];
+    high[i] = x0 >>> 7; // typed stores truncate: a byte array drops the sign
+    high[i + 1] = x1 >>> 7;
+    high[i + 2] = x2 >>> 7;
+    high[i + 3] = x3 >>> 7;
+    high[i + 4] = x4 >>> 7;
+    high[i + 5] = x5 >>> 7;
+    high[i + 6] = x6 >>> 7;
+    high[i + 7] = x7 >>> 7;
+    const b = x1 & 0x7f, c = x2 & 0x7f, d = x3 & 0x7f, e = x4 & 0x7f, f = x5 & 0x7f, g = x6 & 0x7f;
+    man[o] = (x0 << 1) | (b >>> 6);
+    man[o + 1] = (b << 2) | (c >>> 5);
+    man[o + 2] = (c << 3) | (d >>> 4);
+    man[o + 3] = (d << 4) | (e >>> 3);
+    man[o + 4] = (e << 5) | (f >>> 2);
+    man[o + 5] = (f << 6) | (g >>> 1);
+    man[o + 6] = (g << 7) | (x7 & 0x7f);
   }
   const rest = count - full;
   if (rest === 0) return;
-  partial7.fill(0);
-  partial7.set(values.subarray(full));
-  pack7(partial7, partial7Out, 0);
-  out.set(partial7Out.subarray(0, rest), o);
+  groupValues.fill(0);
+  groupValues.set(values.subarray(full));
+  splitLow7(groupValues, groupHigh, groupMan);
+  high.set(groupHigh.subarray(0, rest), full);
+  man.set(groupMan.subarray(0, rest), (full >>> 3) * 7);
 };
 
-/** Inverse of pack7: `count` 7-bit values from packed[offset..] into out[0..count). */
-export const unpack7 = (packed: Uint8Array, offset: number, count: number, out: Uint16Array): void => {
+/**
+ * Inverse of splitLow7 for out.length elements: out[i] = high[i] << 7 | mantissa i, reading
+ * ceil(7*count/8) bytes of man. Returns the OR of the high values, for the caller's range check.
+ */
+export const joinLow7 = (high: Uint16Array | Uint8Array, man: Uint8Array, out: Uint16Array): number => {
+  const count = out.length;
   const full = count & ~7;
-  let p = offset;
-  for (let i = 0; i < full; i += 8, p += 7) {
-    const b0 = packed[p], b1 = packed[p + 1], b2 = packed[p + 2], b3 = packed[p + 3];
-    const b4 = packed[p + 4], b5 = packed[p + 5], b6 = packed[p + 6];
-    out[i] = b0 >>> 1;
-    out[i + 1] = ((b0 & 1) << 6) | (b1 >>> 2);
-    out[i + 2] = ((b1 & 3) << 5) | (b2 >>> 3);
-    out[i + 3] = ((b2 & 7) << 4) | (b3 >>> 4);
-    out[i + 4] = ((b3 & 15) << 3) | (b4 >>> 5);
-    out[i + 5] = ((b4 & 31) << 2) | (b5 >>> 6);
-    out[i + 6] = ((b5 & 63) << 1) | (b6 >>> 7);
-    out[i + 7] = b6 & 127;
+  let seen = 0;
+  for (let i = 0, q = 0; i < full; i += 8, q += 7) {
+    const b0 = man[q], b1 = man[q + 1], b2 = man[q + 2], b3 = man[q + 3], b4 = man[q + 4], b5 = man[q + 5], b6 = man[q + 6];
+    const h0 = high[i], h1 = high[i + 1], h2 = high[i + 2], h3 = high[i + 3];
+    const h4 = high[i + 4], h5 = high[i + 5], h6 = high[i + 6], h7 = high[i + 7];
+    seen |= h0 | h1 | h2 | h3 | h4 | h5 | h6 | h7;
+    out[i] = (h0 << 7) | (b0 >>> 1);
+    out[i + 1] = (h1 << 7) | ((b0 & 1) << 6) | (b1 >>> 2);
+    out[i + 2] = (h2 << 7) | ((b1 & 3) << 5) | (b2 >>> 3);
+    out[i + 3] = (h3 << 7) | ((b2 & 7) << 4) | (b3 >>> 4);
+    out[i + 4] = (h4 << 7) | ((b3 & 15) << 3) | (b4 >>> 5);
+    out[i + 5] = (h5 << 7) | ((b4 & 31) << 2) | (b5 >>> 6);
+    out[i + 6] = (h6 << 7) | ((b5 & 63) << 1) | (b6 >>> 7);
+    out[i + 7] = (h7 << 7) | (b6 & 127);
   }
   const rest = count - full;
-  if (rest === 0) return;
-  partial7Out.fill(0);
-  partial7Out.set(packed.subarray(p, p + rest));
-  unpack7(partial7Out, 0, 8, partial7);
-  out.set(partial7.subarray(0, rest), full);
+  if (rest === 0) return seen;
+  const q = (full >>> 3) * 7;
+  groupMan.fill(0);
+  groupMan.set(man.subarray(q, q + rest));
+  groupHigh.fill(0);
+  groupHigh.set(high.subarray(full, count));
+  seen |= joinLow7(groupHigh, groupMan, groupValues);
+  out.set(groupValues.subarray(0, rest), full);
+  return seen;
 };
 
 /** Bit `bit` of each value, MSB-first, 8 per byte, zero-padded: packBits((v >>> bit) & 1, 1). */

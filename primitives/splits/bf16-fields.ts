@@ -11,7 +11,7 @@
  */
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
-import { orBitPlane, pack7, packBitPlane, packedLength, u16View, unpack7 } from "../kernels.js";
+import { joinLow7, orBitPlane, packBitPlane, packedLength, splitLow7, u16View } from "../kernels.js";
 
 export default definePrimitive({
   id: 17,
@@ -26,11 +26,10 @@ export default definePrimitive({
     const v = u16View(input);
     const count = v.length;
     const exponent = new Uint8Array(count);
-    for (let i = 0; i < count; i++) exponent[i] = v[i] >>> 7; // the byte store drops the sign
     const manLen = packedLength(count, 7);
     const tail = input.length & 1;
     const man = new Uint8Array(manLen + tail);
-    pack7(v, man, 0);
+    splitLow7(v, exponent, man);
     if (tail) man[manLen] = input[input.length - 1];
     return { streams: [packBitPlane(v, 15), exponent, man], params: {} };
   },
@@ -43,8 +42,7 @@ export default definePrimitive({
     if (tail !== 0 && tail !== 1) fail("length-mismatch", `bf16-fields: ${man.length} mantissa bytes for ${count} elements`);
     const out = new Uint8Array(count * 2 + tail);
     const v = new Uint16Array(out.buffer, 0, count);
-    unpack7(man, 0, count, v);
-    for (let i = 0; i < count; i++) v[i] |= exponent[i] << 7;
+    joinLow7(exponent, man, v);
     orBitPlane(sign, v, 15);
     if (tail) out[count * 2] = man[manLen];
     return out;

@@ -97,12 +97,15 @@ export const encodeFrame = (pipeline: PipelineNode, input: Uint8Array): EncodeRe
   return { frame: w.finish(), resolved, stats: stat, headerBytes };
 };
 
-const readTree = (r: ByteReader, depth: number): PipelineNode => {
+/** Maps a wire id to its primitive; the registry by default, an explicit table in gate tests. */
+export type PrimitiveLookup = (id: number) => Primitive | undefined;
+
+const readTree = (r: ByteReader, depth: number, lookup: PrimitiveLookup): PipelineNode => {
   if (depth > MAX_DEPTH) fail("bad-pipeline", `pipeline deeper than ${MAX_DEPTH}`);
   const id = r.varint();
-  const prim = primitiveById(id) ?? fail("unknown-primitive", `primitive id ${id} is not known to this decoder`);
+  const prim = lookup(id) ?? fail("unknown-primitive", `primitive id ${id} is not known to this decoder`);
   const params = readParams(r, prim);
-  const children = Array.from({ length: prim.arity(params) }, () => readTree(r, depth + 1));
+  const children = Array.from({ length: prim.arity(params) }, () => readTree(r, depth + 1, lookup));
   return { prim, params, children };
 };
 
@@ -113,13 +116,13 @@ export interface ParsedFrame {
 }
 
 /** Parses and validates the header and payload boundaries of a frame without decoding payloads. */
-export const parseFrame = (frame: Uint8Array, cap = DEFAULT_CAP): ParsedFrame => {
+export const parseFrame = (frame: Uint8Array, cap = DEFAULT_CAP, lookup: PrimitiveLookup = primitiveById): ParsedFrame => {
   const r = new ByteReader(frame);
   if (frame.length < 4 || r.byte() !== MAGIC[0] || r.byte() !== MAGIC[1] || r.byte() !== MAGIC[2])
     fail(frame.length < 4 ? "truncated" : "bad-magic", "not an evocodec frame");
   const version = r.byte();
   if (version !== FORMAT_VERSION) fail("unsupported-version", `frame version ${version} (this decoder reads ${FORMAT_VERSION})`);
-  const pipeline = readTree(r, 0);
+  const pipeline = readTree(r, 0, lookup);
   const nodes = leaves(pipeline);
   const sizes = nodes.map(() => {
     const decodedLength = r.varint();
@@ -148,8 +151,8 @@ const decodeNode = (node: PipelineNode, next: () => Leaf, cap: number): Uint8Arr
 };
 
 /** Decodes any frame of known primitives. Throws CodecError on anything malformed. */
-export const decodeFrame = (frame: Uint8Array, cap = DEFAULT_CAP): Uint8Array => {
-  const parsed = parseFrame(frame, cap);
+export const decodeFrame = (frame: Uint8Array, cap = DEFAULT_CAP, lookup: PrimitiveLookup = primitiveById): Uint8Array => {
+  const parsed = parseFrame(frame, cap, lookup);
   let i = 0;
   try {
     return decodeNode(parsed.pipeline, () => parsed.leaves[i++], cap);

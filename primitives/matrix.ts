@@ -1,0 +1,123 @@
+/**
+ * Helpers shared by the context primitives (transpose, row-xor, row-eq, column-ref, column-reorder,
+ * row-ref-xor), which see a flat stream of `width`-byte elements as a row-major [rows, cols]
+ * matrix: rows = tokens, cols (the period) = channels.
+ */
+import fc from "fast-check";
+import { fail } from "../src/codec/errors.js";
+import { int } from "../src/codec/primitive.js";
+import { detectPeriod } from "./kernels.js";
+
+/** Largest row length a frame may state (detectPeriod never proposes more). */
+export const PERIOD_MAX = 65536;
+
+export const widthParam = () => int(1, 2, 2, "element width in bytes");
+export const periodParam = (what: string) => int(0, PERIOD_MAX, 0, `${what} in elements; 0 = auto (detectPeriod, the detected value is recorded)`);
+
+/** Row lengths worth testing: auto, small (several rows in short inputs), now and then huge. */
+export const periodArbitrary: fc.Arbitrary<number> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 48 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 49, max: PERIOD_MAX }) },
+);
+export const widthArbitrary: fc.Arbitrary<number> = fc.constantFrom(1, 2);
+
+/** The row length to use: the stated one, or the detected one when 0 (auto). */
+export const resolvePeriod = (input: Uint8Array, width: number, period: number): number =>
+  period === 0 ? detectPeriod(input, width as 1 | 2) : period;
+
+/** A frame records resolved values only, so a decoder seeing 0 (auto) refuses it. */
+export const requireResolved = (who: string, key: string, value: number): number =>
+  value > 0 ? value : fail("bad-params", `${who}: ${key} = 0 (auto) in a frame; encoders record the detected value`);
+
+/** Bits needed to store values 0..maxValue (at least 1). */
+export const bitsFor = (maxValue: number): number => Math.max(1, 32 - Math.clz32(maxValue));
+
+/** Bytes of zero padding that bring `length` to a multiple of `unit`. */
+export const padTo = (length: number, unit: number): number => (unit - (length % unit)) % unit;
+
+/** Fails unless bytes [from, to) of `b` are zero (padding must be canonical). */
+export const expectZero = (who: string, b: Uint8Array, from: number, to: number): void => {
+  for (let i = from; i < to; i++) if (b[i] !== 0) fail("corrupt-payload", `${who}: nonzero padding byte at ${i}`);
+};
+
+const MODE_BLOCK = 256; // columns per histogram pass: 256 x 256 counters stay in cache
+
+/**
+ * Most common value of each column of `symbols` seen as rows of `cols` values (the last row may be
+ * partial); ties go to the smallest value, an empty column gets 0. Mirrors `column_modes` below.
+ */
+export const columnModes = (symbols: Uint8Array, cols: number): Uint8Array => {
+  const modes = new Uint8Array(cols);
+  const hist = new Int32Array(MODE_BLOCK * 256);
+  for (let c0 = 0; c0 < cols; c0 += MODE_BLOCK) {
+    const span = Math.min(MODE_BLOCK, cols - c0);
+    hist.fill(0);
+    for (let start = c0; start < symbols.length; start += cols) {
+      const end = Math.min(start + span, symbols.length);
+      for (let j = start, h = 0; j < end; j++, h += 256) hist[h + symbols[j]]++;
+    }
+    for (let c = 0; c < span; c++) {
+      const h = c * 256;
+      let best = 0;
+      for (let v = 1; v < 256; v++) if (hist[h + v] > hist[h + best]) best = v;
+      modes[c0 + c] = best;
+    }
+  }
+  return modes;
+};
+
+/** bf16 sign bits and exponent bytes of `count` u16 elements, one byte per element each. */
+export const bf16SignsAndExponents = (v: Uint16Array): { signs: Uint8Array; exponents: Uint8Array } => {
+  const signs = new Uint8Array(v.length);
+  const exponents = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    signs[i] = x >>> 15;
+    exponents[i] = (x >>> 7) & 0xff;
+  }
+  return { signs, exponents };
+};
+
+/**
+ * Python twins of the helpers above. The snippet is included by each primitive that needs it (a
+ * module built from a subset of primitives must still have it); repeated definitions are identical.
+ */
+export const PY_MATRIX_HELPERS = `
+def matrix_dtype(width):
+    return np.uint8 if width == 1 else np.dtype("<u2")
+
+def matrix_period(data, width, period):
+    return period if period else detect_period(data, width)
+
+def matrix_require_resolved(who, key, value):
+    if value < 1:
+        raise CodecError("bad-params", "%s: %s = 0 (auto) in a frame; encoders record the detected value" % (who, key))
+    return value
+
+def matrix_bits_for(max_value):
+    return max(1, int(max_value).bit_length())
+
+def matrix_expect_zero(who, b):
+    if b.size and b.any():
+        raise CodecError("corrupt-payload", "%s: nonzero padding" % who)
+
+def matrix_varints(stream, who):
+    """Reader over the first bytes of a uint8 stream (enough for a few varints)."""
+    return Reader(bytes(stream[:32]), who)
+
+def column_modes(symbols, cols):
+    """Most common byte per column of symbols seen as rows of cols (ties: smallest; empty: 0); mirrors columnModes."""
+    n = symbols.size
+    rows = -(-n // cols)
+    padded = np.full(rows * cols, 256, np.int64)
+    padded[:n] = symbols
+    grid = padded.reshape(rows, cols)
+    modes = np.zeros(cols, np.uint8)
+    for c0 in range(0, cols, 256):
+        span = min(256, cols - c0)
+        keys = grid[:, c0:c0 + span] + np.arange(span, dtype=np.int64) * 257
+        hist = np.bincount(keys.reshape(-1), minlength=span * 257).reshape(span, 257)[:, :256]
+        modes[c0:c0 + span] = hist.argmax(axis=1)
+    return modes
+`;

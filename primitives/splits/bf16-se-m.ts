@@ -1,0 +1,79 @@
+/**
+ * bf16-se-m (id 21): split a little-endian bfloat16 stream into sign+exponent and mantissa, for
+ * entropy coders with 16-bit symbols (sign and exponent are strongly correlated in activations).
+ * Input: n bytes = floor(n/2) elements (u16 LE: bit 15 sign, bits 14..7 exponent, 6..0 mantissa)
+ * plus, when n is odd, one trailing byte.
+ * Outputs:
+ *   0 sign-exponent: 2*count bytes, u16 LE per element = (sign << 8) | exponent = element >> 7
+ *                    (9 significant bits; the decoder refuses any value >= 512);
+ *   1 mantissa:      ceil(7*count/8) bytes, 7 bits per element MSB-first (8 values in 7 bytes),
+ *                    then the odd trailing input byte if there is one.
+ * The decoder derives count from the sign-exponent stream (even length) and checks the mantissa
+ * length against it.
+ */
+import { definePrimitive } from "../../src/codec/primitive.js";
+import { fail } from "../../src/codec/errors.js";
+import { joinLow7, packedLength, splitLow7, u16View } from "../kernels.js";
+
+export default definePrimitive({
+  id: 21,
+  name: "bf16-se-m",
+  kind: "split",
+  summary: "bfloat16 -> u16 sign+exponent symbols | packed 7-bit mantissas",
+  layout: "0: (sign << 8 | exponent) as u16 LE per element | 1: mantissas 7 bits each (+odd tail byte)",
+  params: {},
+  arity: () => 2,
+  outputNames: () => ["sign-exponent", "mantissa"],
+  encode: (input) => {
+    const v = u16View(input);
+    const count = v.length;
+    const se = new Uint16Array(count);
+    const manLen = packedLength(count, 7);
+    const tail = input.length & 1;
+    const man = new Uint8Array(manLen + tail);
+    splitLow7(v, se, man);
+    if (tail) man[manLen] = input[input.length - 1];
+    return { streams: [new Uint8Array(se.buffer), man], params: {} };
+  },
+  decode: ([seBytes, man]) => {
+    if (seBytes.length & 1) fail("length-mismatch", `bf16-se-m: odd sign-exponent stream of ${seBytes.length} bytes`);
+    const se = u16View(seBytes);
+    const count = se.length;
+    const manLen = packedLength(count, 7);
+    const tail = man.length - manLen;
+    if (tail !== 0 && tail !== 1) fail("length-mismatch", `bf16-se-m: ${man.length} mantissa bytes for ${count} elements`);
+    const out = new Uint8Array(count * 2 + tail);
+    const v = new Uint16Array(out.buffer, 0, count);
+    if (joinLow7(se, man, v) >= 512) fail("corrupt-payload", "bf16-se-m: sign-exponent symbol above 9 bits");
+    if (tail) out[count * 2] = man[manLen];
+    return out;
+  },
+  python: `
+def enc_bf16_se_m(data, p):
+    count = data.size // 2
+    v = data[:count * 2].view("<u2")
+    se = (v >> 7).astype("<u2").view(np.uint8)
+    man = pack_bits(v & 0x7F, 7)
+    if data.size & 1:
+        man = np.concatenate([man, data[-1:]])
+    return [se, man], p
+
+def dec_bf16_se_m(streams, p, info):
+    se_bytes, man = streams
+    if se_bytes.size & 1:
+        raise CodecError("length-mismatch", "bf16-se-m: odd sign-exponent stream of %d bytes" % se_bytes.size)
+    se = np.ascontiguousarray(se_bytes).view("<u2")
+    count = se.size
+    man_len = (count * 7 + 7) // 8
+    tail = man.size - man_len
+    if tail not in (0, 1):
+        raise CodecError("length-mismatch", "bf16-se-m: %d mantissa bytes for %d elements" % (man.size, count))
+    if count and int(se.max()) >= 512:
+        raise CodecError("corrupt-payload", "bf16-se-m: sign-exponent symbol above 9 bits")
+    m = unpack_bits(man[:man_len], count, 7).astype(np.uint16)
+    out = ((se.astype(np.uint16) << 7) | m).astype("<u2").view(np.uint8)
+    if tail:
+        out = np.concatenate([out, man[man_len:]])
+    return out
+`,
+});

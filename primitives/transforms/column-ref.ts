@@ -1,0 +1,176 @@
+/**
+ * column-ref (id 41): subtract a per-column reference from every element of a row-major
+ * [rows, cols] matrix (the last row may be partial; element i is in column i mod cols), so a
+ * channel's typical value becomes 0.
+ * width 1: reference = the column's most common byte (ties: smallest).
+ *   Output: cols reference bytes | y[i] = (x[i] - ref[i mod cols]) mod 256.
+ * width 2 (bf16 form, so exponents become small): references = the column's most common exponent
+ *   and its majority sign (a tie is +).
+ *   Output: cols exponent references | ceil(cols/8) bytes of sign references (1 bit each, MSB-first,
+ *   zero-padded) | a zero byte if needed to make this prefix even | count = floor((n)/2) u16 LE
+ *   elements y = sign(x) ^ signRef << 15 | zigzag((exp(x) - expRef) mod 256) << 7 | mantissa(x),
+ *   zigzag(d) = (d << 1) ^ (d as int8 >> 7), so exponent offsets 0, -1, +1, -2 map to 0, 1, 2, 3
+ *   | the odd tail byte unchanged.
+ * cols = 0 (auto) is resolved with detectPeriod and the detected value recorded in the frame.
+ */
+import fc from "fast-check";
+import { fail } from "../../src/codec/errors.js";
+import { definePrimitive } from "../../src/codec/primitive.js";
+import { packBits, u16View, unpackBits } from "../kernels.js";
+import {
+  PY_MATRIX_HELPERS,
+  bf16SignsAndExponents,
+  columnModes,
+  expectZero,
+  padTo,
+  periodArbitrary,
+  periodParam,
+  requireResolved,
+  resolvePeriod,
+  widthArbitrary,
+  widthParam,
+} from "../matrix.js";
+
+/** Prefix bytes for width 2: exponent references, packed sign references, padding to even. */
+const bf16PrefixLength = (cols: number): number => {
+  const raw = cols + ((cols + 7) >>> 3);
+  return raw + padTo(raw, 2);
+};
+
+const encodeBytes = (input: Uint8Array, cols: number): Uint8Array => {
+  const ref = columnModes(input, cols);
+  const out = new Uint8Array(cols + input.length);
+  out.set(ref);
+  for (let i = 0, c = 0; i < input.length; i++) {
+    out[cols + i] = input[i] - ref[c];
+    if (++c === cols) c = 0;
+  }
+  return out;
+};
+
+const decodeBytes = (d: Uint8Array, cols: number): Uint8Array => {
+  if (d.length < cols) fail("length-mismatch", `column-ref: ${d.length} bytes, ${cols} references expected`);
+  const out = new Uint8Array(d.length - cols);
+  for (let i = 0, c = 0; i < out.length; i++) {
+    out[i] = d[cols + i] + d[c];
+    if (++c === cols) c = 0;
+  }
+  return out;
+};
+
+const encodeBf16 = (input: Uint8Array, cols: number): Uint8Array => {
+  const x = u16View(input);
+  const count = x.length;
+  const { signs, exponents } = bf16SignsAndExponents(x);
+  const expRef = columnModes(exponents, cols);
+  const signRef = columnModes(signs, cols);
+  const start = bf16PrefixLength(cols);
+  const out = new Uint8Array(start + input.length);
+  out.set(expRef);
+  out.set(packBits(signRef, 1), cols);
+  const y = new Uint16Array(out.buffer, start, count); // start is even: aligned
+  for (let i = 0, c = 0; i < count; i++) {
+    const v = x[i];
+    const d = ((v >>> 7) - expRef[c]) & 0xff;
+    const zz = ((d << 1) ^ -(d >>> 7)) & 0xff;
+    y[i] = ((v ^ (signRef[c] << 15)) & 0x807f) | (zz << 7);
+    if (++c === cols) c = 0;
+  }
+  if (input.length & 1) out[out.length - 1] = input[input.length - 1];
+  return out;
+};
+
+const decodeBf16 = (d: Uint8Array, cols: number): Uint8Array => {
+  const start = bf16PrefixLength(cols);
+  if (d.length < start) fail("length-mismatch", `column-ref: ${d.length} bytes, a ${start}-byte reference prefix expected`);
+  const signBytes = (cols + 7) >>> 3;
+  if (cols & 7 && d[cols + signBytes - 1] & (0xff >>> (cols & 7))) fail("corrupt-payload", "column-ref: nonzero sign padding bits");
+  expectZero("column-ref", d, cols + signBytes, start);
+  const expRef = d.subarray(0, cols);
+  const signRef = new Uint8Array(cols);
+  unpackBits(d.subarray(cols, cols + signBytes), cols, 1, signRef);
+  const body = d.subarray(start);
+  const y = u16View(body);
+  const out = new Uint8Array(body.length);
+  const x = new Uint16Array(out.buffer, 0, y.length);
+  for (let i = 0, c = 0; i < y.length; i++) {
+    const v = y[i];
+    const zz = (v >>> 7) & 0xff;
+    const e = (((zz >>> 1) ^ -(zz & 1)) + expRef[c]) & 0xff;
+    x[i] = ((v ^ (signRef[c] << 15)) & 0x807f) | (e << 7);
+    if (++c === cols) c = 0;
+  }
+  if (body.length & 1) out[out.length - 1] = body[body.length - 1];
+  return out;
+};
+
+export default definePrimitive({
+  id: 41,
+  name: "column-ref",
+  kind: "transform",
+  summary: "subtract each column's typical value (byte mode; bf16: modal exponent, majority sign)",
+  layout: "w1: cols refs | x - ref mod 256;  w2: cols exp refs | sign ref bits | pad | (sign^ref, zigzag(exp-ref), mantissa) u16 | tail",
+  params: { width: widthParam(), cols: periodParam("row length (channels)") },
+  arbitrary: fc.record({ width: widthArbitrary, cols: periodArbitrary }),
+  encode: (input, p) => {
+    const cols = resolvePeriod(input, p.width, p.cols);
+    return { streams: [p.width === 1 ? encodeBytes(input, cols) : encodeBf16(input, cols)], params: { ...p, cols } };
+  },
+  decode: ([d], p) => {
+    const cols = requireResolved("column-ref", "cols", p.cols);
+    return p.width === 1 ? decodeBytes(d, cols) : decodeBf16(d, cols);
+  },
+  python: `
+${PY_MATRIX_HELPERS}
+
+def _column_ref_tile(ref, n):
+    """ref[i mod cols] for i < n."""
+    return np.resize(ref, n) if n else ref[:0]
+
+def enc_column_ref(data, p):
+    width = p["width"]
+    cols = matrix_period(data, width, p["cols"])
+    if width == 1:
+        ref = column_modes(data, cols)
+        y = (data - _column_ref_tile(ref, data.size)).astype(np.uint8)
+        return [np.concatenate([ref, y])], dict(p, cols=cols)
+    count = data.size // 2
+    x = data[:count * 2].view("<u2").astype(np.int32)
+    exp_ref = column_modes(((x >> 7) & 0xFF).astype(np.uint8), cols)
+    sign_ref = column_modes((x >> 15).astype(np.uint8), cols)
+    prefix = np.concatenate([exp_ref, np.packbits(sign_ref)])
+    prefix = np.concatenate([prefix, np.zeros(prefix.size % 2, np.uint8)])
+    e_ref = _column_ref_tile(exp_ref, count).astype(np.int32)
+    s_ref = _column_ref_tile(sign_ref, count).astype(np.int32)
+    d = ((x >> 7) - e_ref) & 0xFF
+    zz = ((d << 1) ^ -(d >> 7)) & 0xFF
+    y = (((x ^ (s_ref << 15)) & 0x807F) | (zz << 7)).astype("<u2")
+    return [np.concatenate([prefix, y.view(np.uint8), data[count * 2:]])], dict(p, cols=cols)
+
+def dec_column_ref(streams, p, info):
+    d = streams[0]
+    cols = matrix_require_resolved("column-ref", "cols", p["cols"])
+    if p["width"] == 1:
+        if d.size < cols:
+            raise CodecError("length-mismatch", "column-ref: %d bytes, %d references expected" % (d.size, cols))
+        body = d[cols:]
+        return (body + _column_ref_tile(d[:cols], body.size)).astype(np.uint8)
+    sign_bytes = (cols + 7) // 8
+    start = cols + sign_bytes + (cols + sign_bytes) % 2
+    if d.size < start:
+        raise CodecError("length-mismatch", "column-ref: %d bytes, a %d-byte reference prefix expected" % (d.size, start))
+    sign_bits = np.unpackbits(d[cols:cols + sign_bytes])
+    if sign_bits[cols:].any():
+        raise CodecError("corrupt-payload", "column-ref: nonzero sign padding bits")
+    matrix_expect_zero("column-ref", d[cols + sign_bytes:start])
+    body = d[start:]
+    count = body.size // 2
+    y = body[:count * 2].view("<u2").astype(np.int32)
+    e_ref = _column_ref_tile(d[:cols], count).astype(np.int32)
+    s_ref = _column_ref_tile(sign_bits[:cols], count).astype(np.int32)
+    zz = (y >> 7) & 0xFF
+    e = (((zz >> 1) ^ -(zz & 1)) + e_ref) & 0xFF
+    x = (((y ^ (s_ref << 15)) & 0x807F) | (e << 7)).astype("<u2")
+    return np.concatenate([x.view(np.uint8), body[count * 2:]])
+`,
+});

@@ -1,0 +1,328 @@
+/**
+ * Context primitives (transpose, rank-remap, column-reorder, row-xor, row-ref-xor, column-ref,
+ * row-eq): what each one promises about its output beyond round-tripping, that TS and Python
+ * encoders agree, and that corrupt streams are refused alike in TS and Python with a CodecError.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { primitiveByName } from "../primitives/index.js";
+import { columnModes } from "../primitives/matrix.js";
+import { ByteReader, ByteWriter } from "../src/codec/bytes.js";
+import { CodecError } from "../src/codec/errors.js";
+import { FORMAT_VERSION, MAGIC } from "../src/codec/frame.js";
+import { decodeFrame, encodeFrame, parseFrame, toJson } from "../src/codec/index.js";
+import type { Params, Primitive } from "../src/codec/primitive.js";
+import { bf16Tensor } from "./support/data.js";
+import { runPython } from "./support/python.js";
+import { check, equalBytes, node } from "./support/roundtrip.js";
+
+const prim = (name: string): Primitive => primitiveByName(name)!;
+const CONTEXT = ["transpose", "rank-remap", "column-reorder", "row-xor", "row-ref-xor", "column-ref", "row-eq"].map(prim);
+const zstd = prim("zstd");
+const INFO = { cap: 1 << 30, decodedLength: -1 };
+
+/** [rows, cols] bf16 tensor with clear channels: distinct exponent per column, per-column sign bias, some copied rows. */
+const channelTensor = (minRows: number, maxRows: number, maxCols: number) =>
+  fc
+    .record({
+      rows: fc.integer({ min: minRows, max: maxRows }),
+      cols: fc.integer({ min: 4, max: maxCols }),
+      seed: fc.integer({ min: 1, max: 0x7fffffff }),
+      repeatRate: fc.double({ min: 0, max: 0.8, noNaN: true }),
+    })
+    .map(({ rows, cols, seed, repeatRate }) => {
+      let s = seed;
+      const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      const offset = Math.floor(rnd() * 60);
+      const colExp = Array.from({ length: cols }, (_, c) => 100 + ((offset + 7 * c) % 61)); // distinct for cols <= 61
+      const colNeg = Array.from({ length: cols }, () => rnd());
+      const v = new Uint16Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        const copyFrom = r > 0 && rnd() < repeatRate ? Math.floor(rnd() * r) : -1;
+        for (let c = 0; c < cols; c++)
+          v[r * cols + c] =
+            copyFrom >= 0 ? v[copyFrom * cols + c] : (rnd() < colNeg[c] ? 0x8000 : 0) | (colExp[c] << 7) | Math.floor(rnd() * 128);
+      }
+      return { rows, cols, bytes: new Uint8Array(v.buffer) };
+    });
+
+const u16 = (b: Uint8Array): Uint16Array => new Uint16Array(b.slice(0, b.length & ~1).buffer);
+
+/** A frame whose root is `p` with zstd leaves holding exactly `streams` (which may be corrupt). */
+const frameWithStreams = (p: Primitive, params: Params, streams: readonly Uint8Array[]): Uint8Array => {
+  const w = new ByteWriter();
+  for (const b of MAGIC) w.byte(b);
+  w.byte(FORMAT_VERSION).varint(p.id);
+  for (const k of Object.keys(p.params)) w.varint(params[k] as number);
+  for (const _ of streams) w.varint(zstd.id).varint(1);
+  const payloads = streams.map((s) => zstd.encode(s, { level: 1 }).streams[0]);
+  streams.forEach((s, i) => w.varint(s.length).varint(payloads[i].length));
+  payloads.forEach((b) => w.bytes(b));
+  return w.finish();
+};
+
+const corpusDir = path.resolve("../shared/activations");
+const corpusFiles = existsSync(corpusDir) ? readdirSync(corpusDir).filter((f) => f.endsWith(".bf16")).sort() : [];
+const shapeOf = (file: string) => {
+  const [rows, cols] = /_(\d+)x(\d+)\.bf16$/.exec(file)!.slice(1).map(Number);
+  return { rows, cols };
+};
+
+describe("transpose", () => {
+  it("auto detects the row length of tensors with clear channels and records it", () =>
+    check(
+      fc.property(channelTensor(8, 40, 48), ({ cols, bytes }) => {
+        const { params } = prim("transpose").encode(bytes, { width: 2, cols: 0 });
+        assert.equal(params.cols, cols);
+      }),
+      200,
+    ));
+
+  it("puts each column's elements together", () =>
+    check(
+      fc.property(channelTensor(1, 12, 20), ({ rows, cols, bytes }) => {
+        const out = u16(prim("transpose").encode(bytes, { width: 2, cols }).streams[0]);
+        const x = u16(bytes);
+        for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) assert.equal(out[c * rows + r], x[r * cols + c]);
+      }),
+    ));
+});
+
+describe("rank-remap", () => {
+  it("ranks are below the distinct count, the table is duplicate-free and ordered by frequency", () =>
+    check(
+      fc.property(fc.oneof(bf16Tensor(), fc.uint8Array({ maxLength: 300 })), fc.constantFrom(1, 2), (bytes, width) => {
+        const [out] = prim("rank-remap").encode(bytes, { width }).streams;
+        const r = new ByteReader(out);
+        const distinct = r.varint();
+        const tail = r.varint();
+        const count = Math.floor(bytes.length / width);
+        assert.equal(tail, bytes.length - count * width);
+        const table = r.take(distinct * width);
+        const values = Array.from({ length: distinct }, (_, j) => (width === 2 ? table[2 * j] | (table[2 * j + 1] << 8) : table[j]));
+        assert.equal(new Set(values).size, distinct);
+        const rankWidth = distinct <= 256 ? 1 : 2;
+        const start = r.pos + ((rankWidth - (r.pos % rankWidth)) % rankWidth);
+        const freq = new Array<number>(distinct).fill(0);
+        for (let i = 0; i < count; i++) {
+          const k = rankWidth === 1 ? out[start + i] : out[start + 2 * i] | (out[start + 2 * i + 1] << 8);
+          assert.ok(k < distinct, `rank ${k} of ${distinct}`);
+          freq[k]++;
+        }
+        for (let j = 1; j < distinct; j++) assert.ok(freq[j - 1] > freq[j] || (freq[j - 1] === freq[j] && values[j - 1] < values[j]));
+      }),
+    ));
+});
+
+describe("column-reorder", () => {
+  it("orders channels by (majority sign, modal exponent) and records a permutation", () =>
+    check(
+      fc.property(channelTensor(1, 16, 40), ({ rows, cols, bytes }) => {
+        const [out] = prim("column-reorder").encode(bytes, { cols }).streams;
+        const x = u16(bytes);
+        const signs = Uint8Array.from(x, (v) => v >>> 15);
+        const exps = Uint8Array.from(x, (v) => (v >>> 7) & 0xff);
+        const key = (s: Uint8Array, e: Uint8Array) => {
+          const sm = columnModes(s, cols);
+          const em = columnModes(e, cols);
+          return Array.from({ length: cols }, (_, c) => sm[c] * 256 + em[c]);
+        };
+        const before = key(signs, exps);
+        const y = u16(out.subarray(out.length - bytes.length));
+        const after = key(Uint8Array.from(y, (v) => v >>> 15), Uint8Array.from(y, (v) => (v >>> 7) & 0xff));
+        assert.deepEqual(after, [...before].sort((a, b) => a - b));
+        assert.equal(y.length, rows * cols);
+      }),
+    ));
+});
+
+describe("row-ref-xor", () => {
+  it("rows that repeat an earlier row within the window get zero high bytes", () =>
+    check(
+      // period <= 64: every column is sampled, so an exact copy scores perfectly
+      fc.property(channelTensor(2, 40, 64), fc.integer({ min: 1, max: 40 }), ({ rows, cols, bytes }, window) => {
+        const [out] = prim("row-ref-xor").encode(bytes, { period: cols, window }).streams;
+        const y = u16(out.subarray(out.length - bytes.length));
+        const x = u16(bytes);
+        const sameRow = (a: number, b: number) => x.subarray(a * cols, (a + 1) * cols).every((v, c) => v === x[b * cols + c]);
+        for (let r = 1; r < rows; r++) {
+          let repeated = false;
+          for (let d = 1; d <= Math.min(window, r) && !repeated; d++) repeated = sameRow(r, r - d);
+          if (repeated) for (let c = 0; c < cols; c++) assert.equal(y[r * cols + c] >>> 8, 0, `row ${r} column ${c}`);
+        }
+      }),
+    ));
+
+  it("leaves the first row and rows without a close match unchanged", () => {
+    const x = new Uint16Array(4 * 8);
+    for (let i = 0; i < x.length; i++) x[i] = (i * 0x9e37) & 0xffff; // no two rows alike
+    const bytes = new Uint8Array(x.buffer);
+    const [out] = prim("row-ref-xor").encode(bytes, { period: 8, window: 4 }).streams;
+    equalBytes(out.subarray(out.length - bytes.length), bytes, "body");
+  });
+});
+
+describe("column-ref", () => {
+  it("bf16: every channel's most common exponent becomes 0 and most signs become +", () =>
+    check(
+      fc.property(bf16Tensor(), fc.integer({ min: 1, max: 40 }), (bytes, cols) => {
+        const [out] = prim("column-ref").encode(bytes, { width: 2, cols }).streams;
+        const y = u16(out.subarray(out.length - bytes.length));
+        const exps = columnModes(Uint8Array.from(y, (v) => (v >>> 7) & 0xff), cols);
+        const signs = columnModes(Uint8Array.from(y, (v) => v >>> 15), cols);
+        for (let c = 0; c < Math.min(cols, y.length); c++) {
+          assert.equal(exps[c], 0, `column ${c} exponent`);
+          assert.equal(signs[c], 0, `column ${c} sign`);
+        }
+      }),
+    ));
+});
+
+describe("row-eq", () => {
+  it("flags plus literals account for every element", () =>
+    check(
+      fc.property(bf16Tensor(), fc.constantFrom(1, 2), fc.integer({ min: 1, max: 40 }), (bytes, width, period) => {
+        const [flags, literals] = prim("row-eq").encode(bytes, { width, period }).streams;
+        const r = new ByteReader(flags);
+        const count = r.varint();
+        assert.equal(count, Math.floor(bytes.length / width));
+        let equal = 0;
+        for (const b of r.take(r.remaining)) for (let k = 0; k < 8; k++) equal += (b >>> k) & 1;
+        assert.equal(literals.length, (count - equal) * width + (bytes.length - count * width));
+      }),
+    ));
+});
+
+describe("TS and Python encoders produce the same streams and resolved params", () => {
+  for (const p of CONTEXT)
+    it(p.name, () => {
+      const samples = fc.sample(fc.tuple(p.arbitrary, fc.oneof(bf16Tensor(), channelTensor(1, 20, 40).map((t) => t.bytes))), {
+        numRuns: 20,
+        seed: 1000 + p.id,
+      });
+      const pipelines = samples.map(([params]) => node(p, params, Array.from({ length: p.arity(params) }, () => node(zstd, { level: 1 }))));
+      const results = runPython(samples.map(([, input], i) => ({ encode: input, pipeline: toJson(pipelines[i]) })));
+      samples.forEach(([params, input], i) => {
+        const py = results[i];
+        if (!py.ok) throw new Error(`python encode failed: ${py.message}`);
+        const parsed = parseFrame(py.bytes);
+        const ts = p.encode(input, params);
+        assert.deepEqual({ ...parsed.pipeline.params }, { ...ts.params }, `resolved params #${i}`);
+        parsed.leaves.forEach((leaf, k) =>
+          equalBytes(zstd.decode([leaf.payload], leaf.node.params, { cap: INFO.cap, decodedLength: leaf.decodedLength }), ts.streams[k], `${p.name} stream ${k} #${i}`),
+        );
+      });
+    });
+});
+
+describe("corrupt streams: TS and Python both refuse with a CodecError, or both decode the same bytes", () => {
+  /** Valid outputs with a few bytes changed (mostly in the header), truncated or extended. */
+  const mutated = (p: Primitive) =>
+    fc
+      .record({
+        params: p.arbitrary,
+        input: fc.oneof(bf16Tensor(), channelTensor(1, 12, 24).map((t) => t.bytes)),
+        edits: fc.array(fc.tuple(fc.nat({ max: 40 }), fc.integer({ min: 1, max: 255 })), { minLength: 0, maxLength: 3 }),
+        cut: fc.integer({ min: -3, max: 2 }),
+        stream: fc.nat(),
+      })
+      .map(({ params, input, edits, cut, stream }) => {
+        const enc = p.encode(input, params);
+        const streams = enc.streams.map((s) => s.slice());
+        const target = stream % streams.length;
+        const s = streams[target];
+        for (const [at, x] of edits) if (s.length) s[at % s.length] ^= x;
+        if (cut < 0) streams[target] = s.subarray(0, Math.max(0, s.length + cut));
+        if (cut > 0) streams[target] = Uint8Array.from([...s, ...Array(cut).fill(0)]);
+        return { params: enc.params, streams };
+      });
+
+  for (const p of CONTEXT)
+    it(p.name, () => {
+      const cases = fc.sample(mutated(p), { numRuns: 80, seed: 2000 + p.id });
+      const frames = cases.map((c) => frameWithStreams(p, c.params, c.streams));
+      const py = runPython(frames.map((f) => ({ decode: f })));
+      frames.forEach((frame, i) => {
+        let ts: Uint8Array | CodecError;
+        try {
+          ts = decodeFrame(frame);
+        } catch (e) {
+          if (!(e instanceof CodecError)) throw e;
+          ts = e;
+        }
+        const res = py[i];
+        if (ts instanceof CodecError) {
+          assert.ok(!res.ok, `#${i}: TS refused (${ts.reason}: ${ts.message}) but Python decoded`);
+          assert.notEqual(res.reason, "crash", `#${i}: Python crashed: ${res.message}`);
+        } else {
+          assert.ok(res.ok, `#${i}: TS decoded but Python refused: ${res.ok ? "" : res.message}`);
+          equalBytes(res.bytes, ts, `#${i}: Python and TS decodes`);
+        }
+      });
+    });
+
+  const refuses = (p: Primitive, params: Params, streams: Uint8Array[], reason: string) => {
+    assert.throws(() => p.decode(streams, params, INFO), (e) => e instanceof CodecError && e.reason === reason);
+    const [res] = runPython([{ decode: frameWithStreams(p, params, streams) }]);
+    assert.ok(!res.ok && res.reason !== "crash", `python: ${res.ok ? "decoded" : res.message}`);
+  };
+  const sample = new Uint8Array(Uint16Array.from({ length: 64 }, (_, i) => 0x3f00 + ((i * 37) % 200)).buffer);
+
+  it("rank-remap: a value twice in the table", () => {
+    const out = prim("rank-remap").encode(sample, { width: 2 }).streams[0].slice();
+    out[4] = out[2]; // second table entry := first (header: varint D, varint tail, then the table)
+    out[5] = out[3];
+    refuses(prim("rank-remap"), { width: 2 }, [out], "corrupt-payload");
+  });
+  it("rank-remap: a rank beyond the table", () => {
+    const out = prim("rank-remap").encode(sample, { width: 2 }).streams[0].slice();
+    out[out.length - 1] = 0xff;
+    refuses(prim("rank-remap"), { width: 2 }, [out], "corrupt-payload");
+  });
+  it("column-reorder: a table that is not a permutation", () => {
+    // exponents falling with the column index: the order is reversed
+    const falling = new Uint8Array(Uint16Array.from({ length: 64 }, (_, i) => (130 - (i % 8)) << 7).buffer);
+    const out = prim("column-reorder").encode(falling, { cols: 8 }).streams[0].slice();
+    assert.equal(out[0], 1, "a reordering is recorded");
+    out[1] = 0; // entries 0 and 1 (3 bits each) both become 0
+    refuses(prim("column-reorder"), { cols: 8 }, [out], "corrupt-payload");
+  });
+  it("row-ref-xor: a distance beyond the first row", () => {
+    const out = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams[0].slice();
+    out[1] |= 0x80; // row 0's 7-bit distance: 64
+    refuses(prim("row-ref-xor"), { period: 8, window: 64 }, [out], "corrupt-payload");
+  });
+  it("row-ref-xor: a row count that does not match the data", () => {
+    const out = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams[0].slice();
+    refuses(prim("row-ref-xor"), { period: 8, window: 64 }, [out.subarray(0, out.length - 16)], "length-mismatch");
+  });
+  it("row-eq: a bitmap that does not match the element count", () => {
+    const [flags, literals] = prim("row-eq").encode(sample, { width: 2, period: 8 }).streams;
+    refuses(prim("row-eq"), { width: 2, period: 8 }, [flags.subarray(0, flags.length - 1), literals], "length-mismatch");
+  });
+  it("column-ref: a prefix cut short", () => {
+    refuses(prim("column-ref"), { width: 2, cols: 64 }, [sample.subarray(0, 40)], "length-mismatch");
+  });
+  it("transpose: an unresolved (auto) row length in a frame", () => {
+    refuses(prim("transpose"), { width: 2, cols: 0 }, [sample], "bad-params");
+  });
+});
+
+describe("real activations round-trip through every context primitive (TS and Python)", { skip: corpusFiles.length === 0 && "no corpus" }, () => {
+  const file = corpusFiles.find((f) => f.includes("hidden")) ?? corpusFiles[0];
+  const slice = new Uint8Array(readFileSync(path.join(corpusDir, file))).subarray(0, 96 * shapeOf(file).cols * 2 + 1); // odd: a tail byte
+  it(file, () => {
+    const frames = CONTEXT.map((p) => {
+      const params = p.defaults();
+      return encodeFrame(node(p, params, Array.from({ length: p.arity(params) }, () => node(zstd, { level: 3 }))), slice).frame;
+    });
+    frames.forEach((f) => equalBytes(decodeFrame(f), slice, "TS"));
+    runPython(frames.map((f) => ({ decode: f }))).forEach((res, i) => {
+      if (!res.ok) throw new Error(`${CONTEXT[i].name}: ${res.message}`);
+      equalBytes(res.bytes, slice, `${CONTEXT[i].name} in Python`);
+    });
+  });
+});
