@@ -22,7 +22,7 @@ import { Bench } from "tinybench";
 import { PRIMITIVES, primitiveByName } from "../primitives/index.js";
 import { decodeFrame, describe, encodeFrame, parsePipeline, type PipelineNode } from "../src/codec/index.js";
 import { DEFAULT_PIPELINE_JSON } from "../src/codec/builtins.js";
-import type { Params, Primitive } from "../src/codec/primitive.js";
+import type { Encoded, Params, Primitive } from "../src/codec/primitive.js";
 import { generateTensor } from "../src/data/synthetic.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -77,6 +77,8 @@ const thousands = (n: number): string => n.toLocaleString("en-US");
 
 // ---- throughput ----
 
+const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(a, b) === 0;
+
 const store = primitiveByName("store")!;
 const closed = (prim: Primitive, params: Params): PipelineNode => ({
   prim,
@@ -96,7 +98,7 @@ const throughput = (input: Uint8Array): string => {
     rows.push(row);
     try {
       const { frame } = encodeFrame(closed(prim, prim.defaults()), input);
-      decodeFrame(frame);
+      if (!same(decodeFrame(frame), input)) throw new Error("does not round-trip");
       row[5] = ratio(input.length, frame.length);
       bench.add(`${prim.name} encode`, () => void encodeFrame(closed(prim, prim.defaults()), input), { async: false });
       bench.add(`${prim.name} decode`, () => void decodeFrame(frame), { async: false });
@@ -182,12 +184,11 @@ interface FileResult {
   readonly decodeMs: number;
 }
 
-const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(a, b) === 0;
-
 /** A leaf that hands the frame writer a payload already encoded (the frame records the real backend). */
-const encodedLeaf = (node: PipelineNode, payload: Uint8Array): PipelineNode => ({
-  ...node,
-  prim: { ...node.prim, encode: () => ({ streams: [payload], params: node.params }) },
+const encodedLeaf = (prim: Primitive, encoded: Encoded<Params>): PipelineNode => ({
+  prim: { ...prim, encode: () => encoded },
+  params: encoded.params,
+  children: [],
 });
 
 const measureFile = (file: CorpusFile, defaultPipeline: PipelineNode, candidates: readonly Candidate[]): FileResult => {
@@ -195,10 +196,10 @@ const measureFile = (file: CorpusFile, defaultPipeline: PipelineNode, candidates
   const fields = primitiveByName("bf16-fields")!;
   const picks = fields.encode(file.bytes, {}).streams.map((s) =>
     candidates
-      .map((c) => ({ c, payload: c.node.prim.encode(s, c.node.params).streams[0] }))
-      .reduce((a, b) => (b.payload.length < a.payload.length ? b : a)),
+      .map((c) => ({ c, encoded: c.node.prim.encode(s, c.node.params) }))
+      .reduce((a, b) => (b.encoded.streams[0].length < a.encoded.streams[0].length ? b : a)),
   );
-  const bestPipeline: PipelineNode = { prim: fields, params: {}, children: picks.map((p) => encodedLeaf(p.c.node, p.payload)) };
+  const bestPipeline: PipelineNode = { prim: fields, params: {}, children: picks.map((p) => encodedLeaf(p.c.node.prim, p.encoded)) };
   const best = encodeFrame(bestPipeline, file.bytes).frame;
   if (!same(decodeFrame(best), file.bytes)) throw new Error(`${file.name}: bf16-fields with the best backends does not round-trip`);
   let t = performance.now();

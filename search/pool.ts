@@ -5,12 +5,17 @@
  * Workers have a heap limit, so a genome that blows memory kills only its own thread. Whatever
  * goes wrong with a candidate fails the Effect with a `CandidateFailure`; the run records it and
  * goes on. The pool is destroyed when the layer's scope closes.
+ *
+ * Caveat: terminating a thread is only as safe as the native addon it is inside. zstd-napi is
+ * fine; node-liblzma (the xz backend) calls a fatal napi_throw when terminated mid-call, which
+ * aborts the whole process. Timeouts are therefore generous by default (the run then resumes
+ * with --resume), and tests with short timeouts exclude xz.
  */
-import { Context, Data, Duration, Effect, Layer, type Scope } from "effect";
+import { Context, Data, Duration, Effect, Fiber, Layer, type Scope } from "effect";
 import { Piscina } from "piscina";
 import type { FailureReason, FileEvaluation } from "../results/store.js";
 import { SearchError } from "./errors.js";
-import type { EvalReply, EvalTask } from "./protocol.js";
+import { whenStarted, type EvalReply, type EvalTask } from "./protocol.js";
 
 /** Why one candidate could not be evaluated (the failures table's reasons). */
 export class CandidateFailure extends Data.TaggedError("CandidateFailure")<{
@@ -21,7 +26,7 @@ export class CandidateFailure extends Data.TaggedError("CandidateFailure")<{
 
 export interface PoolOptions {
   readonly workers: number;
-  /** Per evaluation, from the moment it is submitted (callers submit at most `workers` at a time). */
+  /** Per evaluation, from the moment a worker starts on it. */
   readonly timeoutMs: number;
   /** Old-generation heap limit of each worker thread. */
   readonly memoryMb: number;
@@ -74,13 +79,21 @@ const makePool = (opts: PoolOptions): Effect.Effect<EvalPoolApi, SearchError, Sc
     Effect.map((pool) => ({
       workers: opts.workers,
       evaluate: (task: EvalTask) =>
-        Effect.tryPromise({ try: (signal) => pool.run(task, { signal }), catch: classify }).pipe(
-          Effect.timeoutFail({
-            duration: Duration.millis(opts.timeoutMs),
-            onTimeout: () => new CandidateFailure({ reason: "timeout", message: `evaluation took longer than ${opts.timeoutMs} ms` }),
-          }),
-          Effect.flatMap(fromReply),
-        ),
+        Effect.gen(function* () {
+          const started = new Int32Array(new SharedArrayBuffer(4));
+          const running = yield* Effect.fork(Effect.tryPromise({ try: (signal) => pool.run({ ...task, started }, { signal }), catch: classify }));
+          // the clock starts when a worker picks the task up (or it settles without starting)
+          yield* Effect.race(Effect.promise(() => whenStarted(started)), Fiber.await(running).pipe(Effect.asVoid));
+          const reply = yield* Fiber.join(running).pipe(
+            Effect.timeoutFail({
+              duration: Duration.millis(opts.timeoutMs),
+              onTimeout: () => new CandidateFailure({ reason: "timeout", message: `evaluation took longer than ${opts.timeoutMs} ms` }),
+            }),
+            // on timeout (or interruption) the task's signal aborts, which terminates its thread
+            Effect.onExit(() => Fiber.interrupt(running)),
+          );
+          return yield* fromReply(reply);
+        }),
     })),
   );
 

@@ -43,6 +43,26 @@ export interface EvalTask {
   readonly gateSeed: number;
   /** Timing repeats per file (the minimum is kept). */
   readonly repeats: number;
+  /**
+   * Shared flag the worker sets (and notifies) when it starts on the task, so the pool's timeout
+   * counts from then: time waiting in the queue or for a replacement thread to boot is not the genome's.
+   */
+  readonly started?: Int32Array;
+}
+
+/** Called by the worker as it starts a task. */
+export const markStarted = (task: EvalTask): void => {
+  if (!task.started) return;
+  Atomics.store(task.started, 0, 1);
+  Atomics.notify(task.started, 0);
+};
+
+type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+
+/** Resolves once the worker has marked the task started. */
+export const whenStarted = (flag: Int32Array): Promise<void> => {
+  const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(flag, 0, 0);
+  return r.async ? (r.value as Promise<string>).then(() => undefined) : Promise.resolve();
 }
 
 export type EvalReply =

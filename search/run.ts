@@ -52,6 +52,8 @@ export interface RunConfig {
   readonly extraPrimitives?: readonly string[];
   /** Pipelines put into generation 0 before the built-in seeds (e.g. the best of an earlier run). */
   readonly include?: readonly unknown[];
+  /** Primitives no candidate may use (seeds and children with them are skipped; --include is exempt). */
+  readonly exclude?: readonly string[];
 }
 
 /** Per invocation; not part of the run's identity. */
@@ -60,6 +62,12 @@ export interface Invocation {
   readonly budgetMs?: number;
   readonly python?: string;
   readonly onEvent?: (e: SearchEvent) => void;
+  /**
+   * Awaited at every generation boundary, after the generation is committed and its event emitted
+   * (e.g. to emit and verify the best so far while the workers are idle). Its time counts against
+   * the budget; interrupting the search interrupts it too.
+   */
+  readonly onGeneration?: (e: Extract<SearchEvent, { type: "generation" }>) => Effect.Effect<void>;
 }
 
 export interface ScoredSummary {
@@ -190,11 +198,14 @@ const candidateOf = (json: Genome, parents: readonly string[], operator: string)
 /** The rng of generation g: a function of the run seed and g only. */
 export const generationRng = (seed: number, g: number): Rng => new Rng(seed).fork(`generation ${g}`);
 
+const opsOf = (g: Genome): string[] => [g.op, ...(g.next ?? []).flatMap(opsOf)];
+const allowed = (config: RunConfig, g: Genome): boolean => !config.exclude?.length || !opsOf(g).some((op) => config.exclude!.includes(op));
+
 const initialCandidates = (config: RunConfig, rng: Rng): Candidate[] => {
   const out: Candidate[] = [];
   const seen = new Set<string>();
   const add = (c: Candidate) => {
-    if (out.length < config.population && !seen.has(c.hash)) {
+    if (out.length < config.population && !seen.has(c.hash) && (c.operator === "include" || allowed(config, c.genome))) {
       seen.add(c.hash);
       out.push(c);
     }
@@ -221,7 +232,7 @@ const breed = (config: RunConfig, parents: readonly Scored[], rng: Rng): Candida
       const m = mutate(a.genome, rng, limitsOf(config));
       child = candidateOf(m.genome, [a.hash], m.operator);
     }
-    if (seen.has(child.hash)) continue;
+    if (seen.has(child.hash) || !allowed(config, child.genome)) continue;
     seen.add(child.hash);
     out.push(child);
   }
@@ -247,6 +258,7 @@ interface Ctx {
   readonly model: PythonCostModel;
   readonly deadline: number;
   readonly emit: (e: SearchEvent) => void;
+  readonly onGeneration?: Invocation["onGeneration"];
 }
 
 const gateSeed = (seed: number, hash: string): number => (parseInt(hash.slice(0, 8), 16) ^ seed) >>> 0;
@@ -385,7 +397,7 @@ export const runSearch = (req: SearchRequest, inv: Invocation): Effect.Effect<Ru
       const model = yield* loadModel(store, config, corpus, inv.python ?? defaultPython(), emit);
       const pool = yield* EvalPool;
       emit({ type: "start", run, resumedFrom: resumed ? run : undefined, corpus: { files: corpus.files.length, bytes: corpus.totalBytes, fingerprint: corpus.fingerprint }, config, workers: pool.workers });
-      return yield* loop({ store, pool, run, config, corpus, shared: shareCorpus(corpus), model, deadline: inv.budgetMs === undefined ? Infinity : started + inv.budgetMs, emit }, started);
+      return yield* loop({ store, pool, run, config, corpus, shared: shareCorpus(corpus), model, deadline: inv.budgetMs === undefined ? Infinity : started + inv.budgetMs, emit, onGeneration: inv.onGeneration }, started);
     }).pipe(
       Effect.provide(EvalPool.layer({ workers: inv.workers, timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, extraPrimitives: config.extraPrimitives })),
     );
@@ -476,13 +488,15 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       const etaBudget = Number.isFinite(ctx.deadline) ? Math.max(0, ctx.deadline - Date.now()) : Infinity;
       const eta = Math.min(etaGen, etaBudget);
       const best = [...survivors].sort((a, b) => fitnessKey(b, "apex") - fitnessKey(a, "apex"))[0];
-      ctx.emit({
+      const generationEvent = {
         type: "generation",
         generation: g,
         best: summarize(best),
         ...genCounts,
         progress: { elapsedMs, evalsPerSec: counts.evaluated / Math.max(elapsedMs / 1000, 1e-3), etaMs: Number.isFinite(eta) ? eta : null },
-      });
+      } as const;
+      ctx.emit(generationEvent);
+      if (ctx.onGeneration) yield* ctx.onGeneration(generationEvent);
       g++;
       if (outcomes.some((o) => o.kind === "skipped")) {
         stoppedBy = "budget";

@@ -7,7 +7,7 @@ import { workerData } from "piscina";
 import { parsePipeline } from "../src/codec/pipeline.js";
 import { evaluatePipeline, EvaluationFailure } from "./fitness.js";
 import { gate } from "./gate.js";
-import { corpusViews, loadExtraPrimitives, type EvalReply, type EvalTask } from "./protocol.js";
+import { corpusViews, loadExtraPrimitives, markStarted, type EvalReply, type EvalTask } from "./protocol.js";
 
 const ready = loadExtraPrimitives((workerData as { extraPrimitives?: string[] } | undefined)?.extraPrimitives ?? []);
 
@@ -19,6 +19,7 @@ const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: 
 
 export default async function evaluate(task: EvalTask): Promise<EvalReply> {
   await ready;
+  markStarted(task);
   const files = corpusViews(task.corpus);
   let pipeline;
   try {

@@ -9,11 +9,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILTIN_PIPELINES } from "../src/codec/builtins.js";
-import { parseFrame } from "../src/codec/index.js";
+import { encodeFrame, parseFrame, parsePipeline } from "../src/codec/index.js";
 import { SAMPLES_DIR } from "../src/data/samples-dir.js";
 import { defaultPython } from "../src/python/interpreter.js";
 import { equalBytes } from "./support/roundtrip.js";
-import { mixedSafetensors, noise, tempDir, writeNpyFixtures } from "./support/files.js";
+import { mixedSafetensors, noise, npyFile, tempDir, writeNpyFixtures } from "./support/files.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(here, "..", "src", "cli", "main.js");
@@ -50,11 +50,12 @@ const refused = (r: Run, reason: string | RegExp, what: string): void => {
   else assert.match(m[1], reason, `${what}: ${lines[0]}`);
 };
 
-/** Overwrites the first payload's leading bytes (a zstd frame's magic number): a corruption every decoder sees. */
-const corruptFirstPayload = (frame: Uint8Array): Uint8Array => {
-  const b = frame.slice();
-  b.fill(0, parseFrame(frame).headerBytes, parseFrame(frame).headerBytes + 4);
-  return b;
+/** A zstd-only frame of `data` whose payload lost its zstd magic number: a corruption every decoder sees. */
+const corruptZstdFrame = (data: Uint8Array): Uint8Array => {
+  const frame = encodeFrame(parsePipeline({ op: "zstd", level: 3 }), data).frame;
+  const payloadStart = parseFrame(frame).headerBytes;
+  frame.fill(0, payloadStart, payloadStart + 4);
+  return frame;
 };
 
 const roundTrip = (input: string, ...extra: string[]): Run => {
@@ -168,7 +169,7 @@ describe("evocodec CLI", () => {
       ["frame missing its last byte", frame.subarray(0, frame.length - 1), /truncated|length-mismatch/],
       ["frame plus a byte", new Uint8Array([...frame, 7]), "trailing-bytes"],
       ["frame version 9", new Uint8Array([0x45, 0x56, 0x43, 9, ...frame.subarray(4)]), "unsupported-version"],
-      ["frame with a corrupt payload", corruptFirstPayload(frame), "corrupt-payload"],
+      ["frame with a corrupt payload", corruptZstdFrame(read("sample.bf16")), "corrupt-payload"],
       ["frame with an unknown primitive", new Uint8Array([...frame.subarray(0, 4), 0x7f, ...frame.subarray(5)]), "unknown-primitive"],
       ["container cut in half", container.subarray(0, container.length >> 1), /truncated|size-mismatch/],
       ["container in its header", container.subarray(0, 12), "truncated"],
@@ -191,7 +192,7 @@ describe("evocodec CLI", () => {
     refused(cli("compress", "sample.bf16", "-o", "x.evc", "-p", "{not json"), "bad-pipeline", "bad JSON");
     refused(cli("compress", "sample.bf16", "-o", "x.evc", "-p", '{"op":"nope"}'), "unknown-primitive", "unknown primitive");
     refused(cli("compress", "sample.bf16", "-o", "x.evc", "-p", '{"op":"zstd","level":99}'), "bad-params", "bad level");
-    writeFileSync(at("trunc.npy"), read("float32.npy").subarray(0, 100));
+    writeFileSync(at("trunc.npy"), npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (100,), }", noise(99, 1)));
     refused(cli("compress", "trunc.npy", "-o", "x.evc"), "size-mismatch", "truncated npy");
   });
 

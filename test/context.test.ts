@@ -264,51 +264,102 @@ describe("corrupt streams: TS and Python both refuse with a CodecError, or both 
       });
     });
 
-  const refuses = (p: Primitive, params: Params, streams: Uint8Array[], reason: string) => {
-    assert.throws(() => p.decode(streams, params, INFO), (e) => e instanceof CodecError && e.reason === reason);
-    const [res] = runPython([{ decode: frameWithStreams(p, params, streams) }]);
-    assert.ok(!res.ok && res.reason !== "crash", `python: ${res.ok ? "decoded" : res.message}`);
-  };
   const sample = new Uint8Array(Uint16Array.from({ length: 64 }, (_, i) => 0x3f00 + ((i * 37) % 200)).buffer);
-
-  it("rank-remap: a value twice in the table", () => {
-    const out = prim("rank-remap").encode(sample, { width: 2 }).streams[0].slice();
-    out[4] = out[2]; // second table entry := first (header: varint D, varint tail, then the table)
-    out[5] = out[3];
-    refuses(prim("rank-remap"), { width: 2 }, [out], "corrupt-payload");
-  });
-  it("rank-remap: a rank beyond the table", () => {
-    const out = prim("rank-remap").encode(sample, { width: 2 }).streams[0].slice();
-    out[out.length - 1] = 0xff;
-    refuses(prim("rank-remap"), { width: 2 }, [out], "corrupt-payload");
-  });
-  it("column-reorder: a table that is not a permutation", () => {
-    // exponents falling with the column index: the order is reversed
-    const falling = new Uint8Array(Uint16Array.from({ length: 64 }, (_, i) => (130 - (i % 8)) << 7).buffer);
-    const out = prim("column-reorder").encode(falling, { cols: 8 }).streams[0].slice();
-    assert.equal(out[0], 1, "a reordering is recorded");
-    out[1] = 0; // entries 0 and 1 (3 bits each) both become 0
-    refuses(prim("column-reorder"), { cols: 8 }, [out], "corrupt-payload");
-  });
-  it("row-ref-xor: a distance beyond the first row", () => {
-    const out = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams[0].slice();
-    out[1] |= 0x80; // row 0's 7-bit distance: 64
-    refuses(prim("row-ref-xor"), { period: 8, window: 64 }, [out], "corrupt-payload");
-  });
-  it("row-ref-xor: a row count that does not match the data", () => {
-    const out = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams[0].slice();
-    refuses(prim("row-ref-xor"), { period: 8, window: 64 }, [out.subarray(0, out.length - 16)], "length-mismatch");
-  });
-  it("row-eq: a bitmap that does not match the element count", () => {
-    const [flags, literals] = prim("row-eq").encode(sample, { width: 2, period: 8 }).streams;
-    refuses(prim("row-eq"), { width: 2, period: 8 }, [flags.subarray(0, flags.length - 1), literals], "length-mismatch");
-  });
-  it("column-ref: a prefix cut short", () => {
-    refuses(prim("column-ref"), { width: 2, cols: 64 }, [sample.subarray(0, 40)], "length-mismatch");
-  });
-  it("transpose: an unresolved (auto) row length in a frame", () => {
-    refuses(prim("transpose"), { width: 2, cols: 0 }, [sample], "bad-params");
-  });
+  const refusals: Array<{ what: string; prim: Primitive; params: Params; streams: () => Uint8Array[]; reason: string }> = [
+    {
+      what: "rank-remap: a value twice in the table",
+      prim: prim("rank-remap"),
+      params: { width: 2 },
+      reason: "corrupt-payload",
+      streams: () => {
+        const out = prim("rank-remap").encode(sample, { width: 2 }).streams[0].slice();
+        out[4] = out[2]; // second table entry := first (header: varint D, varint tail, then the table)
+        out[5] = out[3];
+        return [out];
+      },
+    },
+    {
+      what: "rank-remap: a rank beyond the table",
+      prim: prim("rank-remap"),
+      params: { width: 2 },
+      reason: "corrupt-payload",
+      streams: () => {
+        const out = prim("rank-remap").encode(sample, { width: 2 }).streams[0].slice();
+        out[out.length - 1] = 0xff;
+        return [out];
+      },
+    },
+    {
+      what: "column-reorder: a table that is not a permutation",
+      prim: prim("column-reorder"),
+      params: { cols: 8 },
+      reason: "corrupt-payload",
+      streams: () => {
+        // exponents falling with the column index: the order is reversed
+        const falling = new Uint8Array(Uint16Array.from({ length: 64 }, (_, i) => (130 - (i % 8)) << 7).buffer);
+        const out = prim("column-reorder").encode(falling, { cols: 8 }).streams[0].slice();
+        assert.equal(out[0], 1, "a reordering is recorded");
+        out[1] = 0; // entries 0 and 1 (3 bits each) both become 0
+        return [out];
+      },
+    },
+    {
+      what: "row-ref-xor: a distance beyond the first row",
+      prim: prim("row-ref-xor"),
+      params: { period: 8, window: 64 },
+      reason: "corrupt-payload",
+      streams: () => {
+        const out = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams[0].slice();
+        out[1] |= 0x80; // row 0's 7-bit distance: 64
+        return [out];
+      },
+    },
+    {
+      what: "row-ref-xor: a row count that does not match the data",
+      prim: prim("row-ref-xor"),
+      params: { period: 8, window: 64 },
+      reason: "length-mismatch",
+      streams: () => {
+        const [out] = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams;
+        return [out.subarray(0, out.length - 16)];
+      },
+    },
+    {
+      what: "row-eq: a bitmap that does not match the element count",
+      prim: prim("row-eq"),
+      params: { width: 2, period: 8 },
+      reason: "length-mismatch",
+      streams: () => {
+        const [flags, literals] = prim("row-eq").encode(sample, { width: 2, period: 8 }).streams;
+        return [flags.subarray(0, flags.length - 1), literals];
+      },
+    },
+    {
+      what: "column-ref: a prefix cut short",
+      prim: prim("column-ref"),
+      params: { width: 2, cols: 64 },
+      reason: "length-mismatch",
+      streams: () => [sample.subarray(0, 40)],
+    },
+    {
+      what: "transpose: an unresolved (auto) row length in a frame",
+      prim: prim("transpose"),
+      params: { width: 2, cols: 0 },
+      reason: "bad-params",
+      streams: () => [sample],
+    },
+  ];
+  for (const c of refusals)
+    it(c.what, () =>
+      assert.throws(
+        () => c.prim.decode(c.streams(), c.params, INFO),
+        (e) => e instanceof CodecError && e.reason === c.reason,
+      ),
+    );
+  it("Python refuses each of these too", () =>
+    runPython(refusals.map((c) => ({ decode: frameWithStreams(c.prim, c.params, c.streams()) }))).forEach((res, i) =>
+      assert.ok(!res.ok && res.reason !== "crash", `${refusals[i].what}: python ${res.ok ? "decoded it" : res.message}`),
+    ));
 });
 
 describe("real activations round-trip through every context primitive (TS and Python)", { skip: corpusFiles.length === 0 && "no corpus" }, () => {

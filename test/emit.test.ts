@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { decodeFrame, encodeFrame, parsePipeline, toJson } from "../src/codec/index.js";
 import { EmitError } from "../src/emit/errors.js";
@@ -83,6 +84,23 @@ print("\\n".join(bad))
     const b = "def f(x):\n    return x + 1\n";
     assert.equal(dedupeDefinitions(`${a}\n${a}\nY = 1\n`), `${a}\n\nY = 1\n`);
     assert.equal(dedupeDefinitions(`${a}\n${b}`), `${a}\n${b}`);
+  });
+});
+
+describe("evocodec emit", () => {
+  const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "src", "cli", "main.js");
+  const cli = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, encoding: "utf8" });
+
+  it("writes a solution for a built-in pipeline and reports its genome; refuses an unknown one in one line", () => {
+    const file = path.join(dir, "cli-emitted.py");
+    const ok = cli("emit", "bf16-fields-zstd", "--target", "apex-cli-batch", "-o", file);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^wrote .*cli-emitted\.py \(apex-cli-batch, [\d,]+ bytes\): bf16-fields\(zstd, zstd, zstd\)\n {2}genome [0-9a-f]{16};/);
+    assert.equal(solutionMeta(readFileSync(file, "utf8"))?.target, "apex-cli-batch");
+    const bad = cli("emit", "no-such-pipeline", "-o", path.join(dir, "never.py"));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^evocodec: unknown-pipeline: "no-such-pipeline" is not `best`, a built-in pipeline \(/);
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
   });
 });
 

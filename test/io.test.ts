@@ -27,7 +27,7 @@ import { generateTensor, SAMPLE_SPECS, sampleFileName } from "../src/data/synthe
 import { SAMPLES_DIR } from "../src/data/samples-dir.js";
 import { FORMAT_DOC, withPrimitiveTable } from "../src/docs/format-doc.js";
 import { check, equalBytes } from "./support/roundtrip.js";
-import { mixedSafetensors, noise, NPY_NAMES, safetensorsFile, safetensorsFromHeader, tempDir, writeNpyFixtures } from "./support/files.js";
+import { mixedSafetensors, noise, npyFile, NPY_NAMES, safetensorsFile, safetensorsFromHeader, tempDir, writeNpyFixtures } from "./support/files.js";
 
 const bf16 = parsePipeline(DEFAULT_PIPELINE_JSON);
 
@@ -106,22 +106,18 @@ describe("npy", () => {
     const v4 = good.slice();
     v4[6] = 4;
     refuses(() => compressBytes("npy", v4, bf16), "unsupported-version", "version 4.0");
-    const withHeader = (dict: string) => {
-      const text = new TextEncoder().encode(dict + "\n");
-      return new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length & 0xff, text.length >> 8, ...text]);
-    };
-    refuses(() => compressBytes("npy", withHeader("{'descr': '<f4', 'shape': (0,)}"), bf16), "bad-header", "missing key");
-    refuses(() => compressBytes("npy", withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (0,), 'x': 1}"), bf16), "bad-header", "extra key");
-    refuses(() => compressBytes("npy", withHeader("{'descr': '<f4', 'fortran_order': 0, 'shape': (0,)}"), bf16), "bad-header", "non-bool order");
-    refuses(() => compressBytes("npy", withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,)}"), bf16), "bad-header", "negative dim");
-    refuses(() => compressBytes("npy", withHeader("{'descr': '<q9', 'fortran_order': False, 'shape': ()}"), bf16), "unsupported-dtype", "unknown dtype");
-    refuses(() => compressBytes("npy", withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2**40,)}"), bf16), "bad-header", "expression");
+    refuses(() => compressBytes("npy", npyFile("{'descr': '<f4', 'shape': (0,)}"), bf16), "bad-header", "missing key");
+    refuses(() => compressBytes("npy", npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (0,), 'x': 1}"), bf16), "bad-header", "extra key");
+    refuses(() => compressBytes("npy", npyFile("{'descr': '<f4', 'fortran_order': 0, 'shape': (0,)}"), bf16), "bad-header", "non-bool order");
+    refuses(() => compressBytes("npy", npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,)}"), bf16), "bad-header", "negative dim");
+    refuses(() => compressBytes("npy", npyFile("{'descr': '<q9', 'fortran_order': False, 'shape': ()}"), bf16), "unsupported-dtype", "unknown dtype");
+    refuses(() => compressBytes("npy", npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (2**40,)}"), bf16), "bad-header", "expression");
     refuses(
-      () => compressBytes("npy", withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999)}"), bf16),
+      () => compressBytes("npy", npyFile("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999)}"), bf16),
       "size-mismatch",
       "shape past 2^53",
     );
-    assert.equal(compressBytes("npy", withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }"), bf16).parts.length, 1);
+    assert.equal(compressBytes("npy", npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }"), bf16).parts.length, 1);
   });
 
   it("the Python literal parser handles the header subset and nothing else", () => {
@@ -139,6 +135,8 @@ describe("safetensors", () => {
     assert.deepEqual(c.parts.map((p) => p.name), ["layer.0.weight", "layer.0.norm", "embed.half", "ids", "mask", "empty", "odd.bf16"]);
     const kinds = Object.fromEntries(c.parts.map((p) => [p.name, p.pipeline.prim.name]));
     assert.equal(kinds["layer.0.weight"], bf16.prim.name);
+    assert.equal(kinds["odd.bf16"], bf16.prim.name, "bf16 keeps the given pipeline even when it expands");
+    if (primitiveByName("store")) assert.equal(kinds.ids, "store", "a tiny non-bf16 tensor is stored rather than expanded");
     const inspected = inspectBytes(c.output);
     assert.equal(inspected.kind, "container");
     if (inspected.kind === "container") assert.deepEqual(inspected.tensors.map((t) => t.frame.decodedBytes), c.parts.map((p) => p.inputBytes));

@@ -29,8 +29,12 @@
  *
  * Payload (varints are LEB128):
  *   empty stream (no symbol): only the odd tail byte, if any.
+ *   check: u32 LE Adler-32 of the decoded bytes (the lanes' end states alone catch little damage
+ *          in the warm-up, and 4 bytes for the stream are cheaper than 16 check bits per lane)
  *   side:  plain(bytes of the varints of the model, see below)
- *   refs:  plain(refs[0..rows))                                  (rowref only)
+ *   refs:  plain(bit length of each row's ref) | for lengths b = 2..16 in turn, the low b - 1
+ *          bits of the refs of that length, in row order, packed b - 1 bits each MSB-first and
+ *          zero-padded to a byte                                  (rowref only)
  *   core:  the main stream's lane section
  *   tail:  the odd last input byte (u16 only)
  * plain(values) = varint m | if m > 0: varint a | a distinct values ascending as v0, then
@@ -43,6 +47,11 @@
  *   per context its k_c symbol indices as s0, gaps-1 | per context (q - 1) of its first k_c - 1
  *   symbols (the last gets 2^P_c minus the others, >= 1). Frequencies are f = q << (P - P_c):
  *   each context has its own scale P_c <= P, chosen by the encoder for size.
+ *
+ * Encoder choices (not part of the format): auto lanes keep the flush near 0.5% of the output
+ * and steps <= 4096; auto blockRows gives each lane a whole column when the budget allows;
+ * rowref refs maximise matches on 32 sampled columns, and fall back to the "above" pattern when
+ * they cost more than they save; per-context scales minimise coded size plus table size.
  */
 import fc from "fast-check";
 import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
@@ -57,17 +66,34 @@ const MAX_PRECISION = 16;
 const AUTO_PRECISION = 13;
 /** Columns sampled per row when scoring candidate reference rows. */
 const SAMPLE_COLUMNS = 32;
-/** Auto lane count: flush cost (~14 bits a lane) kept near 0.5% of the estimated output. */
+/** Auto lane count: flush cost (~20 bits a lane) kept near 0.5% of the estimated output. */
 const FLUSH_SHARE = 0.005;
-const LANE_BITS = 14;
+const LANE_BITS = 20;
 /** Symbols per lane of the nested (side information) streams. */
 const PLAIN_STEPS = 256;
+const PLAIN_LANE_BITS = 2000;
 /** Auto lanes never leave more steps than this (a Python decoder pays per step). */
 const MAX_AUTO_STEPS = 4096;
 const LANES_MAX = 65535;
 const BLOCK_ROWS_MAX = 2 ** 30;
 
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
+
+/** Adler-32 (RFC 1950), as Python's zlib.adler32. */
+const adler32 = (b: Uint8Array): number => {
+  let a = 1;
+  let c = 0;
+  for (let i = 0; i < b.length; ) {
+    const end = Math.min(b.length, i + 5552);
+    for (; i < end; i++) {
+      a += b[i];
+      c += a;
+    }
+    a %= 65521;
+    c %= 65521;
+  }
+  return (c * 65536 + a) >>> 0;
+};
 const bitLength = (v: number): number => 32 - Math.clz32(v);
 const ceilLog2 = (v: number): number => (v <= 1 ? 0 : bitLength(v - 1));
 
@@ -186,18 +212,27 @@ interface Model {
 
 const COUNT_TABLE_MAX = 1 << 22;
 
+// small monomorphic loops (V8 optimises them once for every caller)
+const countInto = (key: Int32Array, table: Int32Array): void => {
+  for (let p = 0; p < key.length; p++) table[key[p]]++;
+};
+const gather = (from: Int32Array, index: Int32Array, out: Int32Array): void => {
+  for (let p = 0; p < index.length; p++) out[p] = from[index[p]];
+};
+
 /** Counts (context, symbol) pairs, picks scales and frequencies; ctx = null means one context. */
 const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number, maxPrecision: number): Model => {
   const n = dense.length;
   const contextCount = ctx ? alphabet + 1 : 1;
-  const keyOf = (p: number): number => (ctx ? ctx[p] * alphabet : 0) + dense[p];
-  // pairOf[p]: pair index of each position; pairs sorted by key
+  // pairOf[p]: pair index of each position; pairs sorted by key = context * alphabet + symbol
   const pairOf = new Int32Array(n);
   let keys: Float64Array;
   let counts: Int32Array;
   if (contextCount * alphabet <= COUNT_TABLE_MAX) {
+    const key = ctx ? new Int32Array(n) : dense;
+    if (ctx) for (let p = 0; p < n; p++) key[p] = ctx[p] * alphabet + dense[p];
     const table = new Int32Array(contextCount * alphabet);
-    for (let p = 0; p < n; p++) table[keyOf(p)]++;
+    countInto(key, table);
     let pairs = 0;
     for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
     keys = new Float64Array(pairs);
@@ -208,10 +243,11 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
         counts[j] = table[i];
         table[i] = j++;
       }
-    for (let p = 0; p < n; p++) pairOf[p] = table[keyOf(p)];
+    gather(table, key, pairOf);
   } else {
-    const sorted = new Float64Array(n);
-    for (let p = 0; p < n; p++) sorted[p] = keyOf(p);
+    const key = new Float64Array(n);
+    for (let p = 0; p < n; p++) key[p] = (ctx ? ctx[p] * alphabet : 0) + dense[p];
+    const sorted = key.slice();
     sorted.sort();
     let pairs = 0;
     for (let p = 0; p < n; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) pairs++;
@@ -222,12 +258,11 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
       counts[j]++;
     }
     for (let p = 0; p < n; p++) {
-      const key = keyOf(p);
       let lo = 0;
       let hi = keys.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (keys[mid] < key) lo = mid + 1;
+        if (keys[mid] < key[p]) lo = mid + 1;
         else hi = mid;
       }
       pairOf[p] = lo;
@@ -275,10 +310,8 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
   }
   const freqAt = new Int32Array(n);
   const cumAt = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    freqAt[p] = freq[pairOf[p]];
-    cumAt[p] = cum[pairOf[p]];
-  }
+  gather(freq, pairOf, freqAt);
+  gather(cum, pairOf, cumAt);
   return {
     precision,
     contexts: Int32Array.from(contexts),
@@ -353,15 +386,17 @@ const writeCore = (out: ByteWriter, lanes: Lanes): void => {
 
 interface LaneInput {
   readonly states: Float64Array;
-  /** symbols left before the lane's warm-up (after which it reads no word) */
-  readonly normal: Int32Array;
-  readonly words: Uint8Array;
+  /** per lane, the step from which it reads no more words (its warm-up) */
+  readonly warmStep: Int32Array;
+  /** renormalisation words, little endian */
+  readonly words: Uint16Array;
 }
 
 const readCore = (r: ByteReader, s: Schedule): LaneInput => {
   const kw = r.byte();
   if (kw > 32) corrupt(`warm-up width ${kw}`);
   const counts = laneCounts(s);
+  // normal[l]: symbols lane l decodes before its warm-up
   const normal = new Int32Array(s.lanes);
   if (kw > 0) {
     const warm = new Uint32Array(s.lanes);
@@ -378,9 +413,18 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
   const states = new Float64Array(s.lanes);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let l = 0; l < s.lanes; l++) states[l] = view.getUint32(4 * l, true);
+  // a lane decodes perRow symbols per row of its block, one per step, at sub-steps 0..perRow-1
+  const warmStep = new Int32Array(s.lanes);
+  for (let l = 0; l < s.lanes; l++) {
+    const perRow = Math.ceil((s.cols - (l % s.width)) / s.width);
+    warmStep[l] = normal[l] < counts[l] ? Math.floor(normal[l] / perRow) * s.sub + (normal[l] % perRow) : s.blockRows * s.sub;
+  }
   const count = r.varint();
   if (count > s.n) corrupt(`${count} words for ${s.n} symbols`);
-  return { states, normal, words: r.take(2 * count) };
+  const raw16 = r.take(2 * count);
+  const words = new Uint16Array(count);
+  for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
+  return { states, warmStep, words };
 };
 
 /** Decoder tables: a direct slot table per used context when small enough, else binary search. */
@@ -451,8 +495,9 @@ type Dense = Uint8Array | Uint16Array;
 const denseArray = (alphabet: number, n: number): Dense => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
 
 const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Dense): void => {
-  const { states, normal, words } = input;
-  const wordCount = words.length >>> 1;
+  if (!refs && tables.direct) return decodeFlat(s, tables, input, dense);
+  const { states, warmStep, words } = input;
+  const wordCount = words.length;
   let wp = 0;
   const P = tables.precision;
   const mask = 2 ** P - 1;
@@ -463,6 +508,7 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
       for (let b = 0; b < blocks; b++) {
         const r = b * blockRows + t;
         if (r >= rows) continue;
+        const step = t * sub + j;
         const back = refs ? refs[r] * cols : 0;
         const fixedOrdinal = refs && back === 0 ? ordinal[fixed] : refs ? -1 : 0;
         const lane0 = b * width;
@@ -490,25 +536,52 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
             dense[p] = pairSymbol[lo];
             x = pairFreq[lo] * (x >>> P) + slot - pairCum[lo];
           }
-          if (normal[l] > 0) {
-            normal[l]--;
-            if (x < STATE_LOW) {
-              if (wp >= wordCount) corrupt("out of words");
-              x = x * 65536 + (words[2 * wp] | (words[2 * wp + 1] << 8));
-              wp++;
-            }
+          if (x < STATE_LOW && step < warmStep[l]) {
+            if (wp >= wordCount) corrupt("out of words");
+            x = x * 65536 + words[wp++];
           }
           states[l] = x;
         }
       }
-  for (let l = 0; l < s.lanes; l++) if (states[l] !== STATE_START) corrupt(`lane ${l} ends in state ${states[l]}`);
+  checkEnd(states, wp, wordCount);
+};
+
+const checkEnd = (states: Float64Array, wp: number, wordCount: number): void => {
+  for (let l = 0; l < states.length; l++) if (states[l] !== STATE_START) corrupt(`lane ${l} ends in state ${states[l]}`);
   if (wp !== wordCount) corrupt(`${wordCount - wp} words left over`);
+};
+
+/** decodeCore for order-0 with direct tables: lane g, step t codes symbol t * lanes + g. */
+const decodeFlat = (s: Schedule, tables: DecodeTables, input: LaneInput, dense: Dense): void => {
+  const { states, warmStep, words } = input;
+  const { slotSymbol, slotFreq, slotBias } = tables;
+  const P = tables.precision;
+  const mask = 2 ** P - 1;
+  const lanes = s.width;
+  const n = s.n;
+  const wordCount = words.length;
+  let wp = 0;
+  for (let t = 0, p = 0; p < n; t++) {
+    const end = Math.min(lanes, n - p);
+    for (let l = 0; l < end; l++, p++) {
+      let x = states[l];
+      const slot = x & mask;
+      dense[p] = slotSymbol[slot];
+      x = slotFreq[slot] * (x >>> P) + slotBias[slot];
+      if (x < STATE_LOW && t < warmStep[l]) {
+        if (wp >= wordCount) corrupt("out of words");
+        x = x * 65536 + words[wp++];
+      }
+      states[l] = x;
+    }
+  }
+  checkEnd(states, wp, wordCount);
 };
 
 // ---------------------------------------------------------------- plain (nested order-0) streams
 
 /** Distinct values of `values` ascending, and each value's dense index. */
-const remap = (values: ArrayLike<number>, space: number): { alphabet: Int32Array; dense: Int32Array } => {
+const remap = (values: Int32Array, space: number): { alphabet: Int32Array; dense: Int32Array } => {
   const index = new Int32Array(space).fill(-1);
   for (let i = 0; i < values.length; i++) index[values[i]] = 0;
   let a = 0;
@@ -525,7 +598,7 @@ const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
 };
 
 /** Order-0 stream of small integers (< space) with its table written plainly. */
-const writePlain = (out: ByteWriter, values: ArrayLike<number>, space: number): void => {
+const writePlain = (out: ByteWriter, values: Int32Array, space: number): void => {
   out.varint(values.length);
   if (values.length === 0) return;
   const { alphabet, dense } = remap(values, space);
@@ -534,7 +607,8 @@ const writePlain = (out: ByteWriter, values: ArrayLike<number>, space: number): 
   writeAscending(out, alphabet);
   out.varint(model.precision);
   for (let i = 0; i < alphabet.length - 1; i++) out.varint(model.q[i] - 1);
-  const lanes = Math.max(1, Math.ceil(values.length / PLAIN_STEPS));
+  // lanes for few steps, but at most one per PLAIN_LANE_BITS of output (each costs ~20 bits)
+  const lanes = Math.max(1, Math.ceil(values.length / MAX_AUTO_STEPS), Math.min(Math.ceil(values.length / PLAIN_STEPS), 1 + Math.floor(model.entropyBits / PLAIN_LANE_BITS)));
   out.varint(lanes);
   const s = schedule(values.length, lanes, values.length, lanes);
   writeCore(out, encodeCore(s, model.freqAt, model.cumAt, model.precision));
@@ -589,37 +663,116 @@ const readAscending = (r: ByteReader, count: number, space: number, what: string
 
 // ---------------------------------------------------------------- reference rows
 
+/** Each symbol's context: the symbol refs[row] rows up, or `fixed` (A) where the ref is 0. */
+const contextsOf = (dense: Int32Array, refs: Int32Array, period: number, fixed: number): Int32Array => {
+  const ctx = new Int32Array(dense.length);
+  for (let q = 0; q < dense.length; q++) {
+    const back = refs[Math.floor(q / period)] * period;
+    ctx[q] = back > 0 ? dense[q - back] : fixed;
+  }
+  return ctx;
+};
+
+/** Empirical entropy in bits of the symbols given the contexts `refs` defines (as a model's). */
+const contextBits = (dense: Int32Array, refs: Int32Array, period: number, fixed: number): number => {
+  const alphabet = fixed;
+  if ((alphabet + 1) * alphabet > COUNT_TABLE_MAX) return buildModel(dense, contextsOf(dense, refs, period, fixed), alphabet, 1).entropyBits;
+  const joint = new Int32Array((alphabet + 1) * alphabet);
+  const margin = new Int32Array(alphabet + 1);
+  const n = dense.length;
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = refs[r] * period;
+    const end = Math.min(n, p + period);
+    for (; p < end; p++) {
+      const c = back > 0 ? dense[p - back] : fixed;
+      joint[c * alphabet + dense[p]]++;
+      margin[c]++;
+    }
+  }
+  let bits = 0;
+  for (const m of margin) if (m > 0) bits += m * Math.log2(m);
+  for (const j of joint) if (j > 0) bits -= j * Math.log2(j);
+  return bits;
+};
+
+/** Estimated size of writeRefs in bits: entropy of the bit lengths plus the raw low bits. */
+const refBits = (refs: Int32Array): number => {
+  const counts = new Float64Array(18);
+  for (const d of refs) counts[bitLength(d)]++;
+  let bits = 0;
+  counts.forEach((c, b) => {
+    if (c > 0) bits += c * (Math.log2(refs.length / c) + Math.max(0, b - 1));
+  });
+  return bits;
+};
+
+/** Refs as bit lengths (entropy coded: a small table) plus their raw low bits. */
+const writeRefs = (out: ByteWriter, refs: Int32Array): void => {
+  writePlain(out, Int32Array.from(refs, bitLength), 17);
+  for (let b = 2; b <= 16; b++) {
+    const low = refs.filter((d) => bitLength(d) === b).map((d) => d - 2 ** (b - 1));
+    if (low.length > 0) out.bytes(packBits(low, b - 1));
+  }
+};
+
+const readRefs = (r: ByteReader, rows: number, window: number, directLimit: number): Int32Array => {
+  const lengths = readPlain(r, rows, bitLength(window) + 1, directLimit);
+  if (lengths.length !== rows) corrupt(`${lengths.length} references for ${rows} rows`);
+  const refs = lengths.slice();
+  for (let b = 2; b <= 16; b++) {
+    let count = 0;
+    for (const v of lengths) if (v === b) count++;
+    if (count === 0) continue;
+    const packed = r.take(packedLength(count, b - 1));
+    const spare = (8 - ((count * (b - 1)) % 8)) % 8;
+    if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after references");
+    const low = new Uint32Array(count);
+    unpackBits(packed, count, b - 1, low);
+    for (let i = 0, k = 0; i < rows; i++) if (lengths[i] === b) refs[i] = 2 ** (b - 1) + low[k++];
+  }
+  return refs;
+};
+
 /**
  * For each row, the distance (1..window) of the earlier row, decodable before it under blocks of
  * blockRows rows, that agrees with it on the most sampled columns (nearest on ties); 0 if none.
+ * Samples are compared as the low byte of their dense index, four at a time.
  */
 const findRefs = (dense: Int32Array, s: Schedule, window: number): Int32Array => {
   const { cols, rows, blockRows, n } = s;
   const samples = Math.min(cols, SAMPLE_COLUMNS);
-  const sig = new Int32Array(rows * samples);
+  const words = Math.ceil(samples / 4);
+  const sigBytes = new Uint8Array(rows * words * 4);
   for (let r = 0; r < rows; r++)
     for (let i = 0; i < samples; i++) {
       const p = r * cols + Math.floor((i * cols) / samples);
-      sig[r * samples + i] = p < n ? dense[p] : -1;
+      sigBytes[r * words * 4 + i] = p < n ? dense[p] : 0xff;
     }
+  const sig = new Uint32Array(sigBytes.buffer);
   const refs = new Int32Array(rows);
   const oneBlock = blockRows >= rows;
+  const perfect = words * 4;
   for (let r = 1; r < rows; r++) {
     const t = r % blockRows;
     if (t === 0) continue;
-    const me = r * samples;
+    const me = r * words;
     let best = -1;
     let bestDistance = 0;
     const far = Math.min(window, r);
     for (let d = 1; d <= far; d++) {
       if (!oneBlock && (r - d) % blockRows >= t) continue;
-      const other = (r - d) * samples;
+      const other = (r - d) * words;
       let score = 0;
-      for (let i = 0; i < samples; i++) score += sig[me + i] === sig[other + i] ? 1 : 0;
+      for (let i = 0; i < words; i++) {
+        const v = sig[me + i] ^ sig[other + i];
+        // high bit of each zero byte of v, then their count in the top byte
+        const zero = ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v | 0x7f7f7f7f);
+        score += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+      }
       if (score > best) {
         best = score;
         bestDistance = d;
-        if (score === samples) break;
+        if (score === perfect) break;
       }
     }
     refs[r] = bestDistance;
@@ -642,7 +795,7 @@ const params = {
 export type RansParams = { symbol: "u8" | "u16"; context: "none" | "above" | "rowref"; period: number; window: number; blockRows: number; lanes: number; precision: number };
 
 const symbolsOf = (input: Uint8Array, wide: boolean): Int32Array => {
-  if (!wide) return Int32Array.from(input);
+  if (!wide) return new Int32Array(input);
   const out = new Int32Array(input.length >>> 1);
   for (let i = 0; i < out.length; i++) out[i] = input[2 * i] | (input[2 * i + 1] << 8);
   return out;
@@ -671,6 +824,9 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   }
   const { alphabet, dense } = remap(values, wide ? 65536 : 256);
   const A = alphabet.length;
+  const check = new Uint8Array(4);
+  new DataView(check.buffer).setUint32(0, adler32(input), true);
+  out.bytes(check);
   // lane budget: flush cost ~FLUSH_SHARE of the output (a context roughly halves order-0 entropy)
   const flushBudget = Math.floor((order0Bits(dense, A) * (contextual ? 0.6 : 1) * FLUSH_SHARE) / LANE_BITS);
   const budget = Math.min(n, Math.max(1, Math.ceil(n / MAX_AUTO_STEPS), flushBudget));
@@ -689,21 +845,20 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     blockRows = Math.min(blockRows, BLOCK_ROWS_MAX);
     s = schedule(n, period, blockRows, lanes);
   }
+  const precision = p.precision || AUTO_PRECISION;
   let refs: Int32Array | null = null;
-  let ctx: Int32Array | null = null;
-  if (contextual) {
-    if (p.context === "rowref") refs = findRefs(dense, s, p.window);
-    else {
-      refs = new Int32Array(s.rows);
-      for (let r = 0; r < s.rows; r++) refs[r] = r % s.blockRows === 0 ? 0 : 1;
+  let model: Model;
+  if (!contextual) model = buildModel(dense, null, A, precision);
+  else {
+    refs = Int32Array.from({ length: s.rows }, (_, r) => (r % s.blockRows === 0 ? 0 : 1));
+    if (p.context === "rowref") {
+      // per-row references pay for themselves only if they save more than they cost (short
+      // rows, e.g. a wrong period, make them dearer than the symbols): otherwise keep "above"
+      const found = findRefs(dense, s, p.window);
+      if (contextBits(dense, found, period, A) + refBits(found) < contextBits(dense, refs, period, A)) refs = found;
     }
-    ctx = new Int32Array(n);
-    for (let q = 0; q < n; q++) {
-      const back = refs[Math.floor(q / period)] * period;
-      ctx[q] = back > 0 ? dense[q - back] : A;
-    }
+    model = buildModel(dense, contextsOf(dense, refs, period, A), A, precision);
   }
-  const model = buildModel(dense, ctx, A, p.precision || AUTO_PRECISION);
   // model varints
   const side = new ByteWriter(256);
   side.varint(A);
@@ -717,9 +872,9 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   for (let u = 0; u < used; u++) side.varint(model.precision - model.scale[u]);
   for (let u = 0; u < used; u++) writeAscending(side, model.symbol.subarray(model.start[u], model.start[u + 1]));
   for (let u = 0; u < used; u++) for (let i = model.start[u]; i < model.start[u + 1] - 1; i++) side.varint(model.q[i] - 1);
-  writePlain(out, side.finish(), 256);
+  writePlain(out, new Int32Array(side.finish()), 256);
   const sideBytes = out.length;
-  if (p.context === "rowref") writePlain(out, refs!, p.window + 1);
+  if (p.context === "rowref") writeRefs(out, refs!);
   const refBytes = out.length - sideBytes;
   writeCore(out, encodeCore(s, model.freqAt, model.cumAt, model.precision));
   if (tail) out.byte(input[input.length - 1]);
@@ -762,6 +917,8 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   requireResolved("rans", "precision", p.precision);
   if (contextual) requireResolved("rans", "blockRows", p.blockRows);
   const r = new ByteReader(payload, "rans");
+  const c4 = r.take(4);
+  const check = (c4[0] | (c4[1] << 8) | (c4[2] << 16) | (c4[3] << 24)) >>> 0;
   // direct slot tables take 4 bytes an entry in each of three arrays
   const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 4));
   const sideBytes = readPlain(r, Math.min(info.cap, sideBytesMax(n)), 256, directLimit);
@@ -812,11 +969,10 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   else {
     s = schedule(n, period, p.blockRows, p.lanes);
     if (p.context === "rowref") {
-      refs = readPlain(r, s.rows, p.window + 1, directLimit);
-      if (refs.length !== s.rows) corrupt(`${refs.length} references for ${s.rows} rows`);
+      refs = readRefs(r, s.rows, p.window, directLimit);
       for (let row = 0; row < s.rows; row++) {
         const d = refs[row];
-        if (d > 0 && (d > row || (row - d) % s.blockRows >= row % s.blockRows)) corrupt(`row ${row} refers ${d} rows back`);
+        if (d > 0 && (d > row || d > p.window || (row - d) % s.blockRows >= row % s.blockRows)) corrupt(`row ${row} refers ${d} rows back`);
       }
     } else {
       refs = new Int32Array(s.rows);
@@ -835,17 +991,21 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
       out[2 * i + 1] = v >>> 8;
     }
   else for (let i = 0; i < n; i++) out[i] = alphabet[dense[i]];
+  if (adler32(out) !== check) corrupt("checksum mismatch");
   return out;
 };
 
 /** The same kernels in numpy, vectorised across lanes (one loop iteration per step). */
 const PYTHON = `
+import zlib
+
 _RANS_LOW = 1 << 16
 _RANS_AUTO_PRECISION = 13
 _RANS_SAMPLE_COLUMNS = 32
 _RANS_FLUSH_SHARE = 0.005
-_RANS_LANE_BITS = 14
+_RANS_LANE_BITS = 20
 _RANS_PLAIN_STEPS = 256
+_RANS_PLAIN_LANE_BITS = 2000
 _RANS_MAX_AUTO_STEPS = 4096
 _RANS_LANES_MAX = 65535
 _RANS_BLOCK_ROWS_MAX = 1 << 30
@@ -1089,10 +1249,9 @@ class _RansTables(object):
         M = 1 << precision
         self.direct = contexts.size * M <= direct_limit
         if self.direct:
-            pair = np.repeat(np.arange(freq.size, dtype=np.int32), freq)
-            self.sym = symbol.astype(np.int32)[pair]
-            self.freq = freq.astype(np.int32)[pair]
-            self.bias = (np.arange(pair.size, dtype=np.int32) & np.int32(M - 1)) - cum.astype(np.int32)[pair]
+            self.sym = np.repeat(symbol.astype(np.int32), freq)
+            self.freq = np.repeat(freq.astype(np.int32), freq)
+            self.bias = (np.arange(self.sym.size, dtype=np.int32) & np.int32(M - 1)) - np.repeat(cum.astype(np.int32), freq)
         else:
             self.keys = (seg << precision) | cum
             self.psym, self.pfreq, self.pcum = symbol, freq, cum
@@ -1160,7 +1319,8 @@ def _rans_encode_plain(out, values):
         return
     alphabet, dense = _rans_remap(values)
     m = _rans_build_model(dense, None, alphabet.size, _RANS_AUTO_PRECISION)
-    lanes = max(1, -(-values.size // _RANS_PLAIN_STEPS))
+    lanes = max(1, -(-values.size // _RANS_MAX_AUTO_STEPS),
+                min(-(-values.size // _RANS_PLAIN_STEPS), 1 + int(m.entropy_bits // _RANS_PLAIN_LANE_BITS)))
     head = bytearray()
     write_varint(head, int(alphabet.size))
     out.append(bytes(head))
@@ -1212,6 +1372,61 @@ def _rans_read_plain(r, max_count, space, direct_limit):
     return alphabet[dense]
 
 
+def _rans_bit_length(v):
+    v = np.asarray(v, np.int64)
+    out = np.zeros(v.shape, np.int64)
+    for b in range(1, 18):
+        out[v >= (1 << (b - 1))] = b
+    return out
+
+
+def _rans_context_bits(dense, ctx, alphabet):
+    """Empirical entropy in bits of dense symbols given contexts (as a model's entropy_bits)."""
+    keys = ctx.astype(np.int64) * alphabet + dense
+    if (alphabet + 1) * alphabet > _RANS_COUNT_TABLE_MAX:
+        joint = np.unique(keys, return_counts=True)[1]
+    else:
+        joint = np.bincount(keys)
+    margin = np.bincount(ctx)
+    margin = margin[margin > 0].astype(np.float64)
+    joint = joint[joint > 0].astype(np.float64)
+    return float((margin * np.log2(margin)).sum() - (joint * np.log2(joint)).sum())
+
+
+def _rans_ref_bits(refs):
+    counts = np.bincount(_rans_bit_length(refs), minlength=18).astype(np.float64)
+    b = np.arange(18)
+    c = counts[counts > 0]
+    return float((c * np.log2(refs.size / c)).sum() + (counts * np.maximum(0, b - 1)).sum())
+
+
+def _rans_encode_refs(out, refs):
+    lengths = _rans_bit_length(refs)
+    _rans_encode_plain(out, lengths)
+    for b in range(2, 17):
+        low = refs[lengths == b] - (1 << (b - 1))
+        if low.size:
+            out.append(pack_bits(low, b - 1).tobytes())
+
+
+def _rans_read_refs(r, rows, window, direct_limit):
+    lengths = _rans_read_plain(r, rows, int(window).bit_length() + 1, direct_limit)
+    if lengths.size != rows:
+        _rans_corrupt("%d references for %d rows" % (lengths.size, rows))
+    refs = lengths.copy()
+    for b in range(2, 17):
+        sel = lengths == b
+        count = int(np.count_nonzero(sel))
+        if not count:
+            continue
+        packed = np.frombuffer(r.take((count * (b - 1) + 7) // 8), np.uint8)
+        spare = (8 - (count * (b - 1)) % 8) % 8
+        if int(packed[-1]) & ((1 << spare) - 1):
+            _rans_corrupt("nonzero padding after references")
+        refs[sel] = (1 << (b - 1)) + unpack_bits(packed, count, b - 1).astype(np.int64)
+    return refs
+
+
 def _rans_find_refs(grid, s, window):
     samples = min(s.cols, _RANS_SAMPLE_COLUMNS)
     cols = (np.arange(samples, dtype=np.int64) * s.cols) // samples
@@ -1253,17 +1468,18 @@ def enc_rans(data, p):
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
     alphabet, dense = _rans_remap(values)
     A = alphabet.size
+    out = [np.array([zlib.adler32(data.tobytes()) & 0xFFFFFFFF], "<u4").tobytes()]
     counts = np.bincount(dense).astype(np.float64)
     counts = counts[counts > 0]
     order0 = float((counts * np.log2(n / counts)).sum())
     flush_budget = int(order0 * (0.6 if contextual else 1) * _RANS_FLUSH_SHARE / _RANS_LANE_BITS)
     budget = min(n, max(1, -(-n // _RANS_MAX_AUTO_STEPS), flush_budget))
-    ctx = None
-    src_rows = None
+    precision = p["precision"] or _RANS_AUTO_PRECISION
     if not contextual:
         lanes = p["lanes"] or min(_RANS_LANES_MAX, budget)
         block_rows = p["blockRows"]
         s = _RansSchedule(n, lanes, n, lanes)
+        m = _rans_build_model(dense, None, A, precision)
     else:
         rows = -(-n // period)
         lanes = p["lanes"] or min(period, _RANS_LANES_MAX, budget)
@@ -1274,13 +1490,18 @@ def enc_rans(data, p):
         grid = np.full((s.rows + 1, period), A, np.int64)
         grid.reshape(-1)[:n] = dense
         r = np.arange(s.rows, dtype=np.int64)
+        refs = np.where(r % s.B == 0, 0, 1)
+
+        def contexts(refs):
+            return grid[np.where(refs > 0, r - refs, s.rows)].reshape(-1)[:n]
+
         if p["context"] == "rowref":
-            refs = _rans_find_refs(grid, s, p["window"])
-        else:
-            refs = np.where(r % s.B == 0, 0, 1)
-        src_rows = np.where(refs > 0, r - refs, s.rows)
-        ctx = grid[src_rows].reshape(-1)[:n]
-    m = _rans_build_model(dense, ctx, A, p["precision"] or _RANS_AUTO_PRECISION)
+            # references must save more than they cost (see rans.ts), else keep "above"
+            found = _rans_find_refs(grid, s, p["window"])
+            with_refs = _rans_context_bits(dense, contexts(found), A) + _rans_ref_bits(found)
+            if with_refs < _rans_context_bits(dense, contexts(refs), A):
+                refs = found
+        m = _rans_build_model(dense, contexts(refs), A, precision)
     seg = np.repeat(np.arange(m.k.size), m.k)
     last = np.cumsum(m.k) - 1
     not_last = np.ones(m.q.size, bool)
@@ -1291,10 +1512,9 @@ def enc_rans(data, p):
     if contextual:
         side += [[m.contexts.size], _rans_gaps(m.contexts)]
     side += [m.k - 1, m.precision - m.scale, sym_gaps, (m.q - 1)[not_last]]
-    out = []
     _rans_encode_plain(out, _rans_varint_bytes(np.concatenate([np.asarray(x, np.int64) for x in side])))
     if p["context"] == "rowref":
-        _rans_encode_plain(out, refs)
+        _rans_encode_refs(out, refs)
     _rans_write_core(out, *_rans_encode_core(s, m.freq_at, m.cum_at, m.precision))
     out.append(tail.tobytes())
     payload = np.frombuffer(b"".join(out), np.uint8)
@@ -1316,6 +1536,7 @@ def dec_rans(streams, p, info):
         if p[key] < 1:
             raise CodecError("bad-params", "rans: %s = 0 (auto) in a frame; encoders record the resolved value" % key)
     r = Reader(payload.tobytes(), "rans")
+    check = int(np.frombuffer(r.take(4), "<u4")[0])
     direct_limit = min(1 << 22, 2 * n + 4096, info.cap // 8)
     side_max = min(info.cap, 64 + 50 * (n + 1))
     ints = _rans_read_varints(_rans_read_plain(r, side_max, 256, direct_limit))
@@ -1381,10 +1602,8 @@ def dec_rans(streams, p, info):
         s = _RansSchedule(n, p["period"], p["blockRows"], p["lanes"])
         rows = np.arange(s.rows, dtype=np.int64)
         if p["context"] == "rowref":
-            refs = _rans_read_plain(r, s.rows, p["window"] + 1, direct_limit)
-            if refs.size != s.rows:
-                _rans_corrupt("%d references for %d rows" % (refs.size, s.rows))
-            bad = (refs > 0) & ((refs > rows) | (((rows - refs) % s.B) >= (rows % s.B)))
+            refs = _rans_read_refs(r, s.rows, p["window"], direct_limit)
+            bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (((rows - refs) % s.B) >= (rows % s.B)))
             if bad.any():
                 _rans_corrupt("a row refers to a row not decoded before it")
         else:
@@ -1404,6 +1623,8 @@ def dec_rans(streams, p, info):
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])
     if r.remaining():
         _rans_corrupt("%d trailing bytes" % r.remaining())
+    if zlib.adler32(out.tobytes()) & 0xFFFFFFFF != check:
+        _rans_corrupt("checksum mismatch")
     return out
 `;
 

@@ -24,8 +24,8 @@ const CHECK_BYTES = [0, 4, 4, 4, 8, 8, 8, 16, 16, 16, 32, 32, 32, 64, 64, 64];
 const FILTER_LZMA2 = 0x21;
 /** LZMA2 dictionary-size property of 64 MiB: 2 << (28 / 2 + 11). */
 const MAX_DICT_PROPERTY = 28;
-/** Output chunk of the liblzma binding: large enough to need few native calls. */
-const chunkSize = (n: number): number => Math.min(1 << 20, Math.max(1 << 12, n));
+/** Output chunk of the liblzma binding for an output of about n bytes: few native calls, no excess for small n. */
+const chunkSize = (n: number): number => Math.min(1 << 20, Math.max(64, n));
 
 const corrupt = (what: string): never => fail("corrupt-payload", `xz: ${what}`);
 

@@ -123,28 +123,34 @@ export default definePrimitive({
   python: `
 ${PY_MATRIX_HELPERS}
 
-def _column_ref_tile(ref, n):
-    """ref[i mod cols] for i < n."""
-    return np.resize(ref, n) if n else ref[:0]
+def _column_ref_grid(v, cols):
+    """v zero-padded to whole rows of cols, as a [rows, cols] array, so per-column refs broadcast."""
+    grid = np.zeros(-(-v.size // cols) * cols, v.dtype)
+    grid[:v.size] = v
+    return grid.reshape(-1, cols)
+
+def _column_ref_flat(grid, n):
+    return np.ascontiguousarray(grid.reshape(-1)[:n])
 
 def enc_column_ref(data, p):
     width = p["width"]
     cols = matrix_period(data, width, p["cols"])
     if width == 1:
         ref = column_modes(data, cols)
-        y = (data - _column_ref_tile(ref, data.size)).astype(np.uint8)
-        return [np.concatenate([ref, y])], dict(p, cols=cols)
+        y = _column_ref_grid(data, cols) - ref
+        return [np.concatenate([ref, _column_ref_flat(y, data.size)])], dict(p, cols=cols)
     count = data.size // 2
-    x = data[:count * 2].view("<u2").astype(np.int32)
-    exp_ref = column_modes(((x >> 7) & 0xFF).astype(np.uint8), cols)
+    x = data[:count * 2].view("<u2")
+    grid = _column_ref_grid(x, cols)
+    exponent = ((grid >> 7) & 0xFF).astype(np.uint8)
+    exp_ref = column_modes(_column_ref_flat(exponent, count), cols)
     sign_ref = column_modes((x >> 15).astype(np.uint8), cols)
     prefix = np.concatenate([exp_ref, np.packbits(sign_ref)])
     prefix = np.concatenate([prefix, np.zeros(prefix.size % 2, np.uint8)])
-    e_ref = _column_ref_tile(exp_ref, count).astype(np.int32)
-    s_ref = _column_ref_tile(sign_ref, count).astype(np.int32)
-    d = ((x >> 7) - e_ref) & 0xFF
-    zz = ((d << 1) ^ -(d >> 7)) & 0xFF
-    y = (((x ^ (s_ref << 15)) & 0x807F) | (zz << 7)).astype("<u2")
+    d = exponent - exp_ref  # uint8 arithmetic wraps mod 256
+    zz = ((d << 1) ^ (0 - (d >> 7))).astype(np.uint16)
+    y = ((grid ^ (sign_ref.astype(np.uint16) << 15)) & 0x807F) | (zz << 7)
+    y = _column_ref_flat(y, count).astype("<u2")
     return [np.concatenate([prefix, y.view(np.uint8), data[count * 2:]])], dict(p, cols=cols)
 
 def dec_column_ref(streams, p, info):
@@ -154,7 +160,7 @@ def dec_column_ref(streams, p, info):
         if d.size < cols:
             raise CodecError("length-mismatch", "column-ref: %d bytes, %d references expected" % (d.size, cols))
         body = d[cols:]
-        return (body + _column_ref_tile(d[:cols], body.size)).astype(np.uint8)
+        return _column_ref_flat(_column_ref_grid(body, cols) + d[:cols], body.size)
     sign_bytes = (cols + 7) // 8
     start = cols + sign_bytes + (cols + sign_bytes) % 2
     if d.size < start:
@@ -165,12 +171,11 @@ def dec_column_ref(streams, p, info):
     matrix_expect_zero("column-ref", d[cols + sign_bytes:start])
     body = d[start:]
     count = body.size // 2
-    y = body[:count * 2].view("<u2").astype(np.int32)
-    e_ref = _column_ref_tile(d[:cols], count).astype(np.int32)
-    s_ref = _column_ref_tile(sign_bits[:cols], count).astype(np.int32)
-    zz = (y >> 7) & 0xFF
-    e = (((zz >> 1) ^ -(zz & 1)) + e_ref) & 0xFF
-    x = (((y ^ (s_ref << 15)) & 0x807F) | (e << 7)).astype("<u2")
+    grid = _column_ref_grid(body[:count * 2].view("<u2"), cols)
+    zz = ((grid >> 7) & 0xFF).astype(np.uint8)
+    e = ((zz >> 1) ^ (0 - (zz & 1))) + d[:cols]  # uint8 arithmetic wraps mod 256
+    x = ((grid ^ (sign_bits[:cols].astype(np.uint16) << 15)) & 0x807F) | (e.astype(np.uint16) << 7)
+    x = _column_ref_flat(x, count).astype("<u2")
     return np.concatenate([x.view(np.uint8), body[count * 2:]])
 `,
 });

@@ -100,8 +100,9 @@ def enc_rank_remap(data, p):
     width = p["width"]
     count = data.size // width
     x = data[:count * width].view(matrix_dtype(width))
-    values, counts = np.unique(x, return_counts=True)
-    table = values[np.lexsort((values, -counts.astype(np.int64)))]
+    counts = np.bincount(x, minlength=1 << (8 * width))
+    values = np.nonzero(counts)[0]
+    table = values[np.lexsort((values, -counts[values]))]
     distinct = table.size
     r = 1 if distinct <= 256 else 2
     rank = np.zeros(1 << (8 * width), np.uint16)

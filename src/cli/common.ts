@@ -1,7 +1,7 @@
 /** What every verb shares: typed failures, running an Effect as a commander action, pipeline arguments, number formatting. */
 import { existsSync } from "node:fs";
 import { Cause, Data, Effect, Exit } from "effect";
-import { BUILTIN_PIPELINES, DEFAULT_PIPELINE_JSON } from "../codec/builtins.js";
+import { BUILTIN_PIPELINES } from "../codec/builtins.js";
 import { CodecError, parsePipeline, type PipelineNode } from "../codec/index.js";
 import { IoError, readBytes } from "../io/index.js";
 
@@ -37,11 +37,10 @@ export interface ChosenPipeline {
 export const resolvePipeline = (arg: string | undefined): Effect.Effect<ChosenPipeline, CodecError | IoError> =>
   Effect.gen(function* () {
     const name = arg ?? "default";
-    const builtin = BUILTIN_PIPELINES[name];
+    const isJson = name.trimStart().startsWith("{");
     let json: unknown;
-    if (builtin) json = builtin.json;
-    else if (arg === undefined) json = DEFAULT_PIPELINE_JSON;
-    else if (name.trimStart().startsWith("{")) json = yield* parseJsonText(name, "--pipeline");
+    if (Object.hasOwn(BUILTIN_PIPELINES, name)) json = BUILTIN_PIPELINES[name].json;
+    else if (isJson) json = yield* parseJsonText(name, "--pipeline");
     else if (existsSync(name)) json = yield* parseJsonText(new TextDecoder().decode(yield* readBytes(name)), name);
     else
       return yield* Effect.fail(
@@ -51,7 +50,7 @@ export const resolvePipeline = (arg: string | undefined): Effect.Effect<ChosenPi
       try: () => parsePipeline(json),
       catch: (e) => (e instanceof CodecError ? e : badPipeline(String(e))),
     });
-    return { node, label: builtin || arg === undefined ? name : name.trimStart().startsWith("{") ? "json" : name };
+    return { node, label: isJson ? "json" : name };
   });
 
 /**

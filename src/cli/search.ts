@@ -35,6 +35,7 @@ interface Options {
   readonly verbose?: boolean;
   readonly extraPrimitives?: string[];
   readonly include?: string[];
+  readonly exclude?: string[];
 }
 
 const best = (b: ScoredSummary): string =>
@@ -162,13 +163,14 @@ const configFrom = (opts: Options): RunConfig => {
     calibrate: opts.calibrate,
     extraPrimitives: opts.extraPrimitives ? absolutePaths(opts.extraPrimitives) : undefined,
     include: opts.include?.map(pipelineArg),
+    exclude: opts.exclude,
   };
 };
 
 const run = (opts: Options) =>
   Effect.gen(function* () {
-    if (opts.resume !== undefined && (opts.data || opts.population || opts.seed !== undefined || opts.objective || opts.files || opts.include))
-      return yield* Effect.fail(new UsageError({ message: "--resume continues a run with its own --data, --population, --seed, --objective, --files and --include" }));
+    if (opts.resume !== undefined && (opts.data || opts.population || opts.seed !== undefined || opts.objective || opts.files || opts.include || opts.exclude))
+      return yield* Effect.fail(new UsageError({ message: "--resume continues a run with its own --data, --population, --seed, --objective, --files, --include and --exclude" }));
     const config = opts.resume === undefined ? yield* Effect.try({ try: () => configFrom(opts), catch: (e) => e as UsageError | SearchError }) : undefined;
     const db = opts.db ?? DEFAULT_DB;
     const workers = opts.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
@@ -211,6 +213,7 @@ export const registerSearch = (program: Command): void => {
     .option("--repeats <n>", "timing repeats of a first evaluation (default 1)", positiveInt("--repeats"))
     .option("--memory <mb>", `heap limit of each worker in MiB (default ${DEFAULT_CONFIG.memoryMb})`, positiveInt("--memory"))
     .option("--include <pipelines...>", "pipelines (JSON text or files, e.g. from `show --json`) added to the first generation")
+    .option("--exclude <primitives...>", "primitives candidates may not use (e.g. slow backends)")
     .option("-v, --verbose", "a line per evaluation instead of the live progress line")
     .addOption(new Option("--extra-primitives <modules...>", "modules registering extra primitives (tests)").hideHelp())
     .addHelpText(

@@ -20,8 +20,10 @@ interface Options {
   readonly python?: string;
 }
 
+/** Parameters that differ from their defaults. */
 const params = (n: PipelineNode): string =>
   Object.entries(n.params)
+    .filter(([k, v]) => v !== n.prim.params[k]?.default)
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
 

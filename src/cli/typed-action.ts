@@ -6,7 +6,7 @@
 import { Cause, Effect, Exit } from "effect";
 
 type DomainError = { readonly _tag: string; readonly reason: string; readonly message: string };
-const DOMAIN_TAGS = new Set(["EmitError", "VerifyError", "StoreError"]);
+const DOMAIN_TAGS = new Set(["EmitError", "VerifyError", "StoreError", "ReportError", "OvernightError", "SearchError"]);
 
 const isDomainError = (e: unknown): e is DomainError =>
   typeof e === "object" && e !== null && DOMAIN_TAGS.has((e as { _tag?: string })._tag ?? "") && typeof (e as DomainError).reason === "string";

@@ -6,18 +6,16 @@
  * Exit 1 (one line on stderr) when a file is not bit-exact, a task fails or the solution crashes.
  */
 import { existsSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { Effect } from "effect";
-import { describe, parsePipeline, toJson } from "../codec/index.js";
+import { describe, parsePipeline } from "../codec/index.js";
 import { isTarget, TARGETS, type Target } from "../emit/index.js";
 import { defaultPython } from "../python/interpreter.js";
 import { referee, verdict, type Summary, type VerifyReport } from "../verify/referee.js";
 import { fileClears, reportJson } from "../verify/report.js";
 import { VerifyError } from "../verify/errors.js";
-import { genomeHash } from "../../search/genome.js";
-import { DEFAULT_DB, openQueries, StoreError } from "../../results/store.js";
-import { predictionOf, recordVerification } from "../../results/verifications.js";
+import { DEFAULT_DB, StoreError } from "../../results/store.js";
+import { recordReport } from "../verify/record.js";
 import { formatBytes, out, table, UsageError } from "./common.js";
 import { typedAction } from "./typed-action.js";
 
@@ -73,39 +71,14 @@ const printReport = (r: VerifyReport): void => {
   out(`bit-exact: ${exact} of ${r.result.files.length} files`);
 };
 
-/** Stores the verification next to the genome when the solution names its pipeline and a database is at hand. */
+/** Records the verification when a database is at hand: --db, or the default one if it exists. */
 const record = (r: VerifyReport, opts: VerifyCliOptions): Effect.Effect<string | undefined, StoreError> =>
   Effect.try({
     try: () => {
       const file = opts.db ?? DEFAULT_DB;
-      if (!opts.record || r.meta?.codec !== "pipeline" || !r.meta.pipeline || (opts.db === undefined && !existsSync(file))) return undefined;
-      const canonical = toJson(parsePipeline(r.meta.pipeline));
-      const genome = r.meta.genome ?? genomeHash(canonical);
-      const q = openQueries(file);
-      try {
-        const predicted = predictionOf(q.db, genome);
-        const id = recordVerification(q.db, {
-          genome,
-          canonical: JSON.stringify(canonical),
-          run: typeof r.meta.run === "number" ? r.meta.run : (predicted?.run ?? null),
-          target: r.target,
-          data: path.resolve(r.data),
-          bitExact: r.result.bitExact,
-          meanScore: r.result.meanScore,
-          baselineMeanScore: r.baseline?.meanScore ?? null,
-          meanRatio: r.result.meanRatio,
-          meanTimeSec: r.result.meanTimeSec,
-          predictedScore: predicted?.score ?? null,
-          predictedTimeSec: predicted?.pythonSec ?? null,
-          python: r.python,
-          files: r.result.files.map((f) => ({
-            file: f.file, originalBytes: f.originalBytes, compressedBytes: f.compressedBytes, timeSec: f.timeSec, score: f.score, bitExact: f.bitExact,
-          })),
-        });
-        return `recorded verification #${id} of genome ${genome} in ${file}` + (predicted ? ` (predicted score ${f4(predicted.score)})` : "");
-      } finally {
-        q.close();
-      }
+      if (!opts.record || (opts.db === undefined && !existsSync(file))) return undefined;
+      const done = recordReport(r, file);
+      return done && `recorded verification #${done.id} of genome ${done.genome} in ${file}` + (done.predicted ? ` (predicted score ${f4(done.predicted.score)})` : "");
     },
     catch: (e) => (e instanceof StoreError ? e : new StoreError({ reason: "query-failed", message: (e as Error).message })),
   });

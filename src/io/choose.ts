@@ -3,8 +3,11 @@
  * chose (or the default); other dtypes get the first of their candidates whose primitives are
  * registered with these parameters, and plain zstd when none is. test/io.test.ts checks that a
  * registered candidate is never skipped (so a parameter rename cannot silently demote it).
+ * A non-bf16 tensor whose frame would be larger than its bytes stored as they are (small tensors:
+ * biases, ids, masks) is stored instead; bf16 tensors always get the pipeline asked for.
  */
-import { CodecError, parsePipeline, type PipelineJson, type PipelineNode } from "../codec/index.js";
+import { CodecError, encodeFrame, parsePipeline, type EncodeResult, type PipelineJson, type PipelineNode } from "../codec/index.js";
+import { primitiveByName } from "../../primitives/index.js";
 import type { TensorDtype } from "./tensor.js";
 
 const zstd = (level: number): PipelineJson => ({ op: "zstd", level });
@@ -37,4 +40,13 @@ export const pipelineForDtype = (dtype: TensorDtype, bf16: PipelineNode): Pipeli
     chosen.set(key, node!);
   }
   return node!;
+};
+
+/** Encodes one tensor's bytes with the pipeline for its dtype (or `store` when that is smaller). */
+export const encodeTensor = (dtype: TensorDtype, data: Uint8Array, bf16: PipelineNode): EncodeResult => {
+  const chosen = encodeFrame(pipelineForDtype(dtype, bf16), data);
+  const store = primitiveByName("store");
+  if (dtype.kind === "bf16" || !store) return chosen;
+  const stored = encodeFrame({ prim: store, params: store.defaults(), children: [] }, data);
+  return stored.frame.length < chosen.frame.length ? stored : chosen;
 };

@@ -33,13 +33,16 @@ export const writeContainer = (format: TensorFormat, header: Uint8Array, frames:
   return w.finish();
 };
 
-/** The byte reader reports CodecErrors; inside a container they are container (IO) errors. */
+/**
+ * The byte reader reports CodecErrors; inside a container they are container (IO) errors. Every
+ * length the container declares is bounded by the bytes left, so a length past them is truncation.
+ */
 const asIoError = <A>(f: () => A): A => {
   try {
     return f();
   } catch (e) {
     if (!(e instanceof CodecError)) throw e;
-    const reason: IoErrorReason = e.reason === "truncated" ? "truncated" : e.reason === "length-mismatch" ? "size-mismatch" : "bad-header";
+    const reason: IoErrorReason = e.reason === "truncated" || e.reason === "length-mismatch" ? "truncated" : "bad-header";
     throw new IoError({ reason, message: e.message });
   }
 };

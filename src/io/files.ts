@@ -5,7 +5,7 @@
  */
 import { decodeFrame, encodeFrame, DEFAULT_CAP, type PipelineNode } from "../codec/index.js";
 import { MAGIC } from "../codec/frame.js";
-import { pipelineForDtype } from "./choose.js";
+import { encodeTensor } from "./choose.js";
 import { isContainer, parseContainer, writeContainer } from "./container.js";
 import { ioFail } from "./errors.js";
 import { parseLayout, type SourceFormat } from "./layout.js";
@@ -43,7 +43,7 @@ export const compressBytes = (format: SourceFormat, input: Uint8Array, bf16: Pip
   const layout = parseLayout(format, input, input.length);
   const data = input.subarray(layout.headerLength);
   const parts = layout.tensors.map((t) => {
-    const r = encodeFrame(pipelineForDtype(t.dtype, bf16), data.subarray(t.begin, t.end));
+    const r = encodeTensor(t.dtype, data.subarray(t.begin, t.end), bf16);
     return { report: { name: t.name, dtype: t.dtype, shape: t.shape, inputBytes: t.end - t.begin, frameBytes: r.frame.length, pipeline: r.resolved }, frame: r.frame };
   });
   const output = writeContainer(format, input.subarray(0, layout.headerLength), parts.map((p) => p.frame));

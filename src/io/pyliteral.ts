@@ -82,9 +82,10 @@ export const parsePyLiteral = (text: string, what: string): PyValue => {
     if (depth > MAX_NESTING) bad("nested too deeply");
     skipSpace();
     const ch = text[pos];
-    if (ch === "{") return pos++, dict(depth);
-    if (ch === "(") return pos++, sequence(")", depth);
-    if (ch === "[") return pos++, sequence("]", depth);
+    if (ch === "{" || ch === "(" || ch === "[") {
+      pos++;
+      return ch === "{" ? dict(depth) : sequence(ch === "(" ? ")" : "]", depth);
+    }
     if (ch === "'" || ch === '"' || ((ch === "u" || ch === "b") && (text[pos + 1] === "'" || text[pos + 1] === '"'))) return str();
     const word = /^(-?\d+)L?|^(True|False|None)\b/.exec(text.slice(pos, pos + 40));
     if (!word) return bad("unsupported literal");

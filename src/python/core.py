@@ -40,6 +40,19 @@ def pack_bits(values, k):
     values = np.asarray(values, dtype=np.uint64)
     if k == 1:
         return np.packbits(values.astype(np.uint8) & 1)
+    g = 8 // math.gcd(k, 8)  # values per whole-byte group
+    if g * k <= 64:
+        # each group of g values is one big-endian integer of g*k bits
+        n, nb = values.size, g * k // 8
+        groups = -(-n // g)
+        v = np.zeros(groups * g, np.uint64)
+        v[:n] = values & np.uint64((1 << k) - 1)
+        v = v.reshape(groups, g)
+        acc = np.zeros(groups, np.uint64)
+        for j in range(g):
+            acc |= v[:, j] << np.uint64(k * (g - 1 - j))
+        out = acc.astype(">u8").view(np.uint8).reshape(groups, 8)[:, 8 - nb:]
+        return out.reshape(-1)[:(n * k + 7) // 8]
     shifts = np.arange(k - 1, -1, -1, dtype=np.uint64)
     bits = ((values[:, None] >> shifts) & np.uint64(1)).astype(np.uint8)
     return np.packbits(bits.reshape(-1))
@@ -52,6 +65,18 @@ def unpack_bits(packed, count, k):
         raise CodecError("length-mismatch", "bit-packed stream has %d bytes, %d needed" % (packed.size, need))
     if k == 1:
         return np.unpackbits(packed, count=count).astype(np.uint32)
+    g = 8 // math.gcd(k, 8)
+    if g * k <= 64:
+        nb = g * k // 8
+        groups = -(-count // g)
+        padded = np.zeros(groups * nb, np.uint8)
+        padded[:need] = packed
+        buf = np.zeros((groups, 8), np.uint8)
+        buf[:, 8 - nb:] = padded.reshape(groups, nb)
+        acc = buf.view(">u8").reshape(groups)
+        shifts = np.uint64(k) * np.arange(g - 1, -1, -1, dtype=np.uint64)
+        vals = (acc[:, None] >> shifts) & np.uint64((1 << k) - 1)
+        return vals.reshape(-1)[:count].astype(np.uint32)
     bits = np.unpackbits(packed, count=count * k).reshape(count, k).astype(np.uint32)
     weights = (np.uint32(1) << np.arange(k - 1, -1, -1, dtype=np.uint32))
     return (bits * weights).sum(axis=1, dtype=np.uint64).astype(np.uint32)

@@ -31,6 +31,7 @@ const registration = (p: Primitive): string => {
 /** Python source of the codec for the given primitives (all by default): core + kernels + registry. */
 export const pythonCodecSource = (prims: readonly Primitive[] = PRIMITIVES): string =>
   [
+    "import math",
     "import sys",
     "import numpy as np",
     "",

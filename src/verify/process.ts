@@ -7,6 +7,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 
 const live = new Set<number>();
+let exitOnSignal = true;
+/**
+ * For a program that handles SIGINT/SIGTERM itself by interrupting the referee (whose scope then
+ * stops its servers): no exit on those signals from here; live groups are still killed at exit.
+ */
+export const leaveSignalsToCaller = (): void => {
+  exitOnSignal = false;
+};
 const killAll = (): void => {
   for (const pgid of live) killGroup(pgid, "SIGKILL");
 };
@@ -17,8 +25,10 @@ const onSignal = (signal: NodeJS.Signals): void => {
 const track = (pgid: number): void => {
   if (live.size === 0) {
     process.on("exit", killAll);
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    if (exitOnSignal) {
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+    }
   }
   live.add(pgid);
 };

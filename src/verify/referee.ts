@@ -84,7 +84,7 @@ export const summarize = (runs: readonly FileRun[]): Summary => {
 };
 
 /** The interpreter has every module the target's generated code imports (the sandbox's, as far as they are used). */
-const checkInterpreter = (python: string, target: Target): void => {
+export const checkInterpreter = (python: string, target: Target): void => {
   const modules = ["numpy", "zstd", "zstandard", ...(target === "apex-server" ? ["fastapi", "uvicorn", "multipart"] : [])];
   const r = spawnSync(python, ["-c", `import ${modules.join(", ")}`], { encoding: "utf8" });
   if (r.error || r.status !== 0)

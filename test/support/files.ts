@@ -50,6 +50,12 @@ export const writeNpyFixtures = (dir: string): void => {
   if (r.status !== 0) throw new Error(`numpy fixtures failed: ${r.stderr}`);
 };
 
+/** A version 1.0 .npy file with this header dict (Python literal) and data, built here without numpy. */
+export const npyFile = (dict: string, data: Uint8Array = new Uint8Array(0)): Uint8Array => {
+  const text = new TextEncoder().encode(dict + "\n");
+  return new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length & 0xff, text.length >> 8, ...text, ...data]);
+};
+
 export interface StTensor {
   readonly name: string;
   readonly dtype: string;

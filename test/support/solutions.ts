@@ -1,7 +1,8 @@
 /**
  * Emitted miner solutions for tests: the pipelines worth emitting with the primitives registered
  * right now, files written to a temp folder, and a driver that imports a solution module in the
- * real interpreter and calls its functions (compress_bytes, decompress_bytes, pack_array, unpack_array).
+ * real interpreter and calls its functions (compress_bytes, decompress_bytes, pack_array, unpack_array)
+ * under numpy 2's promotion rules where the interpreter's numpy can emulate them.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -46,8 +47,16 @@ export const writeSolution = (dir: string, name: string, codec: SolutionCodec, t
 export type SolutionFn = "compress_bytes" | "decompress_bytes" | "pack_array" | "unpack_array";
 export type CallResult = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly message: string };
 
+/**
+ * numpy 2 promotes scalars by NEP 50; numpy 1.24 can emulate that (np._set_promotion_state), and
+ * "weak_and_warn" warns wherever a result would differ, so the calls run with those warnings as errors.
+ */
 const DRIVER = `
-import base64, importlib.util, json, sys
+import base64, importlib.util, json, sys, warnings
+import numpy as np
+if hasattr(np, "_set_promotion_state"):
+    np._set_promotion_state("weak_and_warn")
+    warnings.simplefilter("error", UserWarning)
 spec = importlib.util.spec_from_file_location("solution", sys.argv[1])
 solution = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(solution)

@@ -4,6 +4,7 @@
 # detail message; the server keeps serving either way.
 import argparse
 import sys
+from typing import Optional
 
 import numpy as np
 import uvicorn
@@ -34,12 +35,12 @@ def _respond(what, codec, data):
 
 
 @app.post("/compress")
-async def compress_endpoint(file: UploadFile = File(None)):
+async def compress_endpoint(file: Optional[UploadFile] = File(None)):
     return _respond("compress", compress_bytes, await _upload(file))
 
 
 @app.post("/decompress")
-async def decompress_endpoint(file: UploadFile = File(None)):
+async def decompress_endpoint(file: Optional[UploadFile] = File(None)):
     return _respond("decompress", decompress_bytes, await _upload(file))
 
 
