@@ -70,28 +70,43 @@ export const packedLength = (count: number, k: number): number => Math.ceil((cou
 /**
  * Detects the channel period (row length, in elements) of a [rows, cols] tensor stored flat.
  * Candidates are the divisors of the element count in [4, 65536] (a flat tensor's row length
- * divides it); each scores the mean absolute difference between the "magnitude byte" of sampled
- * elements and of the element a period earlier (for width 2 the bf16/fp16 exponent bits 14..7;
- * for width 1 the byte). Channels keep their scale across rows, so the true period scores
- * lowest; its multiples score about as low, so the smallest candidate within 3% of the best wins.
- * Returns 1 when nothing beats the neighbour difference. Must match `detect_period` in core.py.
+ * divides it). A candidate scores the mean absolute difference between a "magnitude feature" of
+ * sampled elements and of the element a period earlier; channels keep their scale across rows,
+ * so the true period scores lowest, and its multiples about as low, so the smallest candidate
+ * within 3% of the best wins. Width 2 tries two features, bits 14..7 (the exponent of raw
+ * bf16/fp16) and the low byte (the exponent of a (sign<<8)|exponent field), and keeps the one
+ * whose best period beats its neighbour difference by the widest margin. Returns 1 when no
+ * candidate beats the neighbour difference (gradients often have no channel structure).
+ * Must match `detect_period` in src/python/core.py.
  */
 export const detectPeriod = (data: Uint8Array, width: 1 | 2): number => {
   const count = Math.floor(data.length / width);
   const sample = Math.min(count, 1 << 16);
-  const mag = new Int32Array(sample);
-  for (let i = 0; i < sample; i++) mag[i] = width === 2 ? ((data[2 * i] | (data[2 * i + 1] << 8)) >>> 7) & 0xff : data[i];
-  const score = (p: number): number => {
-    let sum = 0;
-    for (let i = p; i < sample; i++) sum += Math.abs(mag[i] - mag[i - p]);
-    return sum / (sample - p);
-  };
   const candidates: number[] = [];
   for (let p = 4; p <= Math.min(65536, sample >> 1); p++) if (count % p === 0) candidates.push(p);
-  const scores = candidates.map(score);
-  const best = Math.min(...scores);
-  if (candidates.length === 0 || !(best < score(1))) return 1;
-  return candidates[scores.findIndex((s) => s <= best * 1.03 + 1e-9)];
+  if (candidates.length === 0) return 1;
+  const features = width === 2 ? [(i: number) => ((data[2 * i] | (data[2 * i + 1] << 8)) >>> 7) & 0xff, (i: number) => data[2 * i]] : [(i: number) => data[i]];
+  let pick = 1;
+  let bestRatio = 1;
+  for (const feature of features) {
+    const mag = new Int32Array(sample);
+    for (let i = 0; i < sample; i++) mag[i] = feature(i);
+    const score = (p: number): number => {
+      let sum = 0;
+      for (let i = p; i < sample; i++) sum += Math.abs(mag[i] - mag[i - p]);
+      return sum / (sample - p);
+    };
+    const scores = candidates.map(score);
+    const best = Math.min(...scores);
+    const neighbour = score(1);
+    if (!(best < neighbour)) continue;
+    const ratio = best / neighbour;
+    if (ratio < bestRatio) {
+      bestRatio = ratio;
+      pick = candidates[scores.findIndex((s) => s <= best * 1.03 + 1e-9)];
+    }
+  }
+  return pick;
 };
 
 /** Little-endian u32 view of the first 4*floor(n/4) bytes; copies only when unaligned. */

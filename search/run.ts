@@ -391,11 +391,11 @@ export const runSearch = (req: SearchRequest, inv: Invocation): Effect.Effect<Ru
     const store = yield* ResultsStore;
     const emit = inv.onEvent ?? (() => {});
     const { run, config, corpus, resumed } = yield* resolveRun(store, req);
-    const started = Date.now();
     const body = Effect.gen(function* () {
       if (config.extraPrimitives?.length) yield* Effect.promise(() => loadExtraPrimitives(config.extraPrimitives!));
       const model = yield* loadModel(store, config, corpus, inv.python ?? defaultPython(), emit);
       const pool = yield* EvalPool;
+      const started = Date.now(); // the budget is for searching: calibration and worker start-up are not counted
       emit({ type: "start", run, resumedFrom: resumed ? run : undefined, corpus: { files: corpus.files.length, bytes: corpus.totalBytes, fingerprint: corpus.fingerprint }, config, workers: pool.workers });
       return yield* loop({ store, pool, run, config, corpus, shared: shareCorpus(corpus), model, deadline: inv.budgetMs === undefined ? Infinity : started + inv.budgetMs, emit, onGeneration: inv.onGeneration }, started);
     }).pipe(

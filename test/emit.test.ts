@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { decodeFrame, encodeFrame, parsePipeline, toJson } from "../src/codec/index.js";
 import { EmitError } from "../src/emit/errors.js";
-import { dedupeDefinitions, hoistImports, SANDBOX_PACKAGES, solutionMeta, solutionSource, TARGETS, usedPrimitives } from "../src/emit/solution.js";
+import { hoistImports, SANDBOX_PACKAGES, solutionMeta, solutionSource, TARGETS, usedPrimitives } from "../src/emit/solution.js";
 import { defaultPython } from "../src/python/interpreter.js";
 import { npyMismatch } from "../src/verify/cli.js";
 import { npyFile } from "../src/verify/samples.js";
@@ -77,13 +77,6 @@ print("\\n".join(bad))
 
   it("refuses an import the sandbox lacks", () => {
     assert.throws(() => hoistImports(["import requests\n"]), (e: unknown) => e instanceof EmitError && e.reason === "forbidden-import");
-  });
-
-  it("drops verbatim repeated definitions only", () => {
-    const a = "def f(x):\n    return x\n";
-    const b = "def f(x):\n    return x + 1\n";
-    assert.equal(dedupeDefinitions(`${a}\n${a}\nY = 1\n`), `${a}\n\nY = 1\n`);
-    assert.equal(dedupeDefinitions(`${a}\n${b}`), `${a}\n${b}`);
   });
 });
 

@@ -233,8 +233,7 @@ describe("rans refuses damaged payloads", () => {
         if (!bad) return;
         try {
           const out = decode(bad, resolved, data.length, 1 << 24);
-          // a flip can only go unnoticed if it decodes to the very same bytes (e.g. a varint's
-          // redundant bit pattern cannot occur here, so this is a real miss)
+          // padding is checked and the output carries a checksum: no damage may go unnoticed
           assert.fail(`decoded ${out.length} bytes from a damaged payload (${d.kind})`);
         } catch (e) {
           if (!(e instanceof CodecError)) throw e;

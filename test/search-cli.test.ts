@@ -123,7 +123,7 @@ describe("search CLI", () => {
     assert.equal(board.entries.length, 3);
     const top = board.entries[0];
     assert.ok(board.entries.every((e: { score: number }, i: number) => i === 0 || e.score <= board.entries[i - 1].score));
-    assert.match(ok(cli("leaderboard", "--db", ref), "leaderboard").stdout, new RegExp(`^1\\s+${top.hash}\\s`, "m"));
+    assert.match(ok(cli("leaderboard", "--db", ref), "leaderboard").stdout, new RegExp(`^\\s*1\\s+${top.hash}\\s`, "m"));
 
     const json = JSON.parse(ok(cli("show", "best", "--db", ref, "--json"), "show --json").stdout);
     assert.deepEqual(json, top.pipeline);

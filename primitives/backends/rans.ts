@@ -203,9 +203,10 @@ interface Model {
   /** per pair (by context then symbol): dense symbol and quantised frequency */
   readonly symbol: Int32Array;
   readonly q: Int32Array;
-  /** per position: coder frequency and cumulative frequency */
-  readonly freqAt: Int32Array;
-  readonly cumAt: Int32Array;
+  /** per pair: coder frequency and cumulative frequency; per position: its pair */
+  readonly freq: Int32Array;
+  readonly cum: Int32Array;
+  readonly pairOf: Int32Array;
   /** empirical entropy of the symbols given their contexts, in bits */
   readonly entropyBits: number;
 }
@@ -308,10 +309,7 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
       c += freq[i];
     }
   }
-  const freqAt = new Int32Array(n);
-  const cumAt = new Int32Array(n);
-  gather(freq, pairOf, freqAt);
-  gather(cum, pairOf, cumAt);
+
   return {
     precision,
     contexts: Int32Array.from(contexts),
@@ -319,8 +317,9 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
     scale,
     symbol,
     q,
-    freqAt,
-    cumAt,
+    freq,
+    cum,
+    pairOf,
     entropyBits,
   };
 };
@@ -334,7 +333,8 @@ interface Lanes {
 }
 
 /** Runs the schedule backwards: returns warm-up counts, final states and words in decode order. */
-const encodeCore = (s: Schedule, freqAt: Int32Array, cumAt: Int32Array, precision: number): Lanes => {
+const encodeCore = (s: Schedule, model: Model): Lanes => {
+  const { freq, cum, pairOf, precision } = model;
   const states = new Float64Array(s.lanes).fill(STATE_START);
   const warm = new Int32Array(s.lanes);
   const words = new Uint16Array(s.n);
@@ -350,8 +350,8 @@ const encodeCore = (s: Schedule, freqAt: Int32Array, cumAt: Int32Array, precisio
         const lane0 = b * width;
         const base = r * cols + j * width;
         for (let g = Math.min(width, cols - j * width, n - base) - 1; g >= 0; g--) {
-          const p = base + g;
-          const f = freqAt[p];
+          const pair = pairOf[base + g];
+          const f = freq[pair];
           let x = states[lane0 + g];
           if (x < STATE_LOW) warm[lane0 + g]++;
           else if (x >= f * limitUnit) {
@@ -359,7 +359,7 @@ const encodeCore = (s: Schedule, freqAt: Int32Array, cumAt: Int32Array, precisio
             x = x >>> 16;
           }
           const d = Math.floor(x / f);
-          states[lane0 + g] = d * M + (x - d * f) + cumAt[p];
+          states[lane0 + g] = d * M + (x - d * f) + cum[pair];
         }
       }
   return { warm, states, words: words.subarray(w) };
@@ -580,17 +580,23 @@ const decodeFlat = (s: Schedule, tables: DecodeTables, input: LaneInput, dense: 
 
 // ---------------------------------------------------------------- plain (nested order-0) streams
 
-/** Distinct values of `values` ascending, and each value's dense index. */
-const remap = (values: Int32Array, space: number): { alphabet: Int32Array; dense: Int32Array } => {
-  const index = new Int32Array(space).fill(-1);
-  for (let i = 0; i < values.length; i++) index[values[i]] = 0;
+/** Distinct values of `values` ascending, each value's dense index, and the order-0 entropy in bits. */
+const remap = (values: Int32Array, space: number): { alphabet: Int32Array; dense: Int32Array; order0Bits: number } => {
+  const counts = new Int32Array(space);
+  countInto(values, counts);
+  const index = new Int32Array(space);
   let a = 0;
-  for (let v = 0; v < space; v++) if (index[v] === 0) index[v] = a++;
+  let order0Bits = 0;
+  for (let v = 0; v < space; v++)
+    if (counts[v] > 0) {
+      index[v] = a++;
+      order0Bits += counts[v] * Math.log2(values.length / counts[v]);
+    }
   const alphabet = new Int32Array(a);
-  for (let v = 0; v < space; v++) if (index[v] >= 0) alphabet[index[v]] = v;
+  for (let v = 0; v < space; v++) if (counts[v] > 0) alphabet[index[v]] = v;
   const dense = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
-  return { alphabet, dense };
+  gather(index, values, dense);
+  return { alphabet, dense, order0Bits };
 };
 
 const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
@@ -611,7 +617,7 @@ const writePlain = (out: ByteWriter, values: Int32Array, space: number): void =>
   const lanes = Math.max(1, Math.ceil(values.length / MAX_AUTO_STEPS), Math.min(Math.ceil(values.length / PLAIN_STEPS), 1 + Math.floor(model.entropyBits / PLAIN_LANE_BITS)));
   out.varint(lanes);
   const s = schedule(values.length, lanes, values.length, lanes);
-  writeCore(out, encodeCore(s, model.freqAt, model.cumAt, model.precision));
+  writeCore(out, encodeCore(s, model));
 };
 
 /** Inverse of writePlain: at most maxCount values, each below `space`. */
@@ -801,15 +807,6 @@ const symbolsOf = (input: Uint8Array, wide: boolean): Int32Array => {
   return out;
 };
 
-/** Order-0 entropy of dense symbols in bits (sizes the auto lane count before the real model). */
-const order0Bits = (dense: Int32Array, alphabet: number): number => {
-  const counts = new Float64Array(alphabet);
-  for (let i = 0; i < dense.length; i++) counts[dense[i]]++;
-  let bits = 0;
-  for (const c of counts) if (c > 0) bits += c * Math.log2(dense.length / c);
-  return bits;
-};
-
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
   const wide = p.symbol === "u16";
   const values = symbolsOf(input, wide);
@@ -822,13 +819,13 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     if (tail) out.byte(input[input.length - 1]);
     return { streams: [out.finish()], params: { ...p, period: Math.max(period, contextual ? 1 : 0), blockRows: Math.max(1, p.blockRows), lanes: Math.max(1, p.lanes), precision: Math.max(1, p.precision) } };
   }
-  const { alphabet, dense } = remap(values, wide ? 65536 : 256);
+  const { alphabet, dense, order0Bits } = remap(values, wide ? 65536 : 256);
   const A = alphabet.length;
   const check = new Uint8Array(4);
   new DataView(check.buffer).setUint32(0, adler32(input), true);
   out.bytes(check);
   // lane budget: flush cost ~FLUSH_SHARE of the output (a context roughly halves order-0 entropy)
-  const flushBudget = Math.floor((order0Bits(dense, A) * (contextual ? 0.6 : 1) * FLUSH_SHARE) / LANE_BITS);
+  const flushBudget = Math.floor((order0Bits * (contextual ? 0.6 : 1) * FLUSH_SHARE) / LANE_BITS);
   const budget = Math.min(n, Math.max(1, Math.ceil(n / MAX_AUTO_STEPS), flushBudget));
   let s: Schedule;
   let blockRows: number;
@@ -876,7 +873,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   const sideBytes = out.length;
   if (p.context === "rowref") writeRefs(out, refs!);
   const refBytes = out.length - sideBytes;
-  writeCore(out, encodeCore(s, model.freqAt, model.cumAt, model.precision));
+  writeCore(out, encodeCore(s, model));
   if (tail) out.byte(input[input.length - 1]);
   const stats = { entropyBits: model.entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.blockRows * s.sub };
   return { streams: [out.finish()], params: { ...p, period, blockRows: Math.max(1, blockRows), lanes, precision: model.precision }, stats };

@@ -16,7 +16,7 @@ import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { fail } from "../../src/codec/errors.js";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { u16View } from "../kernels.js";
-import { PY_MATRIX_HELPERS, periodArbitrary, periodParam, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
+import { periodArbitrary, periodParam, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
 
 const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => b.toString(2).replace(/0/g, "").length);
 
@@ -85,7 +85,6 @@ export default definePrimitive({
     return out;
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def arity_row_eq(p):
     return 2

@@ -18,7 +18,6 @@ import { fail } from "../../src/codec/errors.js";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { packBits, u16View, unpackBits } from "../kernels.js";
 import {
-  PY_MATRIX_HELPERS,
   bf16SignsAndExponents,
   columnModes,
   expectZero,
@@ -121,7 +120,6 @@ export default definePrimitive({
     return p.width === 1 ? decodeBytes(d, cols) : decodeBf16(d, cols);
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def _column_ref_grid(v, cols):
     """v zero-padded to whole rows of cols, as a [rows, cols] array, so per-column refs broadcast."""

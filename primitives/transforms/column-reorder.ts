@@ -16,7 +16,6 @@ import { fail } from "../../src/codec/errors.js";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { packBits, packedLength, u16View, unpackBits } from "../kernels.js";
 import {
-  PY_MATRIX_HELPERS,
   bf16SignsAndExponents,
   bitsFor,
   columnModes,
@@ -109,7 +108,6 @@ export default definePrimitive({
     return out;
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def enc_column_reorder(data, p):
     cols = matrix_period(data, 2, p["cols"])

@@ -13,7 +13,7 @@ import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { fail } from "../../src/codec/errors.js";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { u16View } from "../kernels.js";
-import { PY_MATRIX_HELPERS, expectZero, padTo, widthArbitrary, widthParam } from "../matrix.js";
+import { expectZero, padTo, widthArbitrary, widthParam } from "../matrix.js";
 
 const rankBytes = (distinct: number): number => (distinct <= 256 ? 1 : 2);
 
@@ -94,7 +94,6 @@ export default definePrimitive({
     return out;
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def enc_rank_remap(data, p):
     width = p["width"]

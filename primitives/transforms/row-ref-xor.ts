@@ -18,7 +18,7 @@ import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { fail } from "../../src/codec/errors.js";
 import { definePrimitive, int } from "../../src/codec/primitive.js";
 import { packBits, packedLength, u16View, unpackBits } from "../kernels.js";
-import { PY_MATRIX_HELPERS, bitsFor, expectZero, padTo, periodArbitrary, periodParam, requireResolved, resolvePeriod } from "../matrix.js";
+import { bitsFor, expectZero, padTo, periodArbitrary, periodParam, requireResolved, resolvePeriod } from "../matrix.js";
 
 const SAMPLE = 64;
 /**
@@ -130,7 +130,6 @@ export default definePrimitive({
     return out;
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def _row_ref_choose(grid, window):
     """Back-distance per row of the best-matching earlier row (0 = none); mirrors chooseReferences."""

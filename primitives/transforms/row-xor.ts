@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { mapElements } from "../kernels.js";
-import { PY_MATRIX_HELPERS, periodArbitrary, periodParam, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
+import { periodArbitrary, periodParam, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
 
 export default definePrimitive({
   id: 40,
@@ -36,7 +36,6 @@ export default definePrimitive({
     });
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def _row_xor_split(data, width):
     count = data.size // width

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { mapElements } from "../kernels.js";
-import { PY_MATRIX_HELPERS, periodArbitrary, periodParam, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
+import { periodArbitrary, periodParam, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
 
 const TILE = 32; // a 32 x 32 tile of reads and writes stays in cache
 
@@ -46,7 +46,6 @@ export default definePrimitive({
     return mapElements(d, p.width as 1 | 2, (src, dst) => transposeInto(src, dst, cols, rows));
   },
   python: `
-${PY_MATRIX_HELPERS}
 
 def _transpose(data, width, rows, cols):
     body = rows * cols * width

@@ -106,31 +106,6 @@ export const hoistImports = (sections: readonly string[]): { imports: string; bo
   return { imports: [std.sort(order).join("\n"), pkg.sort(order).join("\n")].filter((s) => s).join("\n\n"), bodies };
 };
 
-/**
- * Drops a top-level `def`/`class` block that repeats an earlier one verbatim: kernels share helper
- * snippets (e.g. the matrix helpers), and a repeated definition is noise (pyflakes: redefinition).
- * A block runs until the next line that starts in column 0 (other than a comment or a closing bracket).
- */
-export const dedupeDefinitions = (source: string): string => {
-  const lines = source.split("\n");
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
-    if (!/^(def|class) \w+/.test(lines[i])) {
-      out.push(lines[i++]);
-      continue;
-    }
-    let end = i + 1;
-    while (end < lines.length && !/^[^\s#)\]}]/.test(lines[end])) end++;
-    while (end > i + 1 && lines[end - 1].trim() === "") end--; // trailing blank lines stay outside the block
-    const block = lines.slice(i, end).join("\n");
-    if (!seen.has(block)) out.push(...lines.slice(i, end));
-    seen.add(block);
-    i = end;
-  }
-  return out.join("\n");
-};
-
 const comment = (text: string): string =>
   text
     .split("\n")
@@ -195,7 +170,7 @@ const codecSections = (codec: SolutionCodec, target: Target): string[] => {
   if (codec.kind === "baseline") return [fragment("baseline")];
   const pipelineLiteral = `# ==== the pipeline (canonical evocodec JSON, a valid Python literal) ====\nPIPELINE = ${JSON.stringify(toJson(codec.pipeline), null, 4)}`;
   return [
-    `# ==== codec: evocodec core + the primitives this pipeline uses ====\n${dedupeDefinitions(pythonCodecSource(usedPrimitives(codec.pipeline)))}`,
+    `# ==== codec: evocodec core + the primitives this pipeline uses ====\n${pythonCodecSource(usedPrimitives(codec.pipeline))}`,
     pipelineLiteral,
     fragment("pipeline"),
     ...(target === "apex-server" ? [] : [fragment("generic")]),

@@ -243,22 +243,69 @@ def detect_period(data, width):
     """Channel period of a flat [rows, cols] tensor; mirrors detectPeriod in primitives/kernels.ts."""
     count = data.size // width
     sample = min(count, 1 << 16)
-    if width == 2:
-        mag = ((data[:sample * 2].view("<u2") >> 7) & 0xFF).astype(np.int64)
-    else:
-        mag = data[:sample].astype(np.int64)
-
-    def score(p):
-        return float(np.abs(mag[p:] - mag[:-p]).sum()) / (sample - p)
-
     cands = [p for p in range(4, min(65536, sample >> 1) + 1) if count % p == 0]
     if not cands:
         return 1
-    scores = [score(p) for p in cands]
-    best = min(scores)
-    if not best < score(1):
-        return 1
-    for p, s in zip(cands, scores):
-        if s <= best * 1.03 + 1e-9:
-            return p
-    return 1
+    if width == 2:
+        v = data[:sample * 2].view("<u2")
+        features = [((v >> 7) & 0xFF).astype(np.int64), (v & 0xFF).astype(np.int64)]
+    else:
+        features = [data[:sample].astype(np.int64)]
+    pick, best_ratio = 1, 1.0
+    for mag in features:
+        scores = [float(np.abs(mag[p:] - mag[:-p]).sum()) / (sample - p) for p in cands]
+        best = min(scores)
+        neighbour = float(np.abs(mag[1:] - mag[:-1]).sum()) / (sample - 1)
+        if not best < neighbour:
+            continue
+        if best / neighbour < best_ratio:
+            best_ratio = best / neighbour
+            pick = next(p for p, s in zip(cands, scores) if s <= best * 1.03 + 1e-9)
+    return pick
+
+
+
+# ---- matrix helpers shared by the context transforms (mirror primitives/matrix.ts) ----
+
+def matrix_dtype(width):
+    return np.uint8 if width == 1 else np.dtype("<u2")
+
+
+def matrix_period(data, width, period):
+    return period if period else detect_period(data, width)
+
+
+def matrix_require_resolved(who, key, value):
+    if value < 1:
+        raise CodecError("bad-params", "%s: %s = 0 (auto) in a frame; encoders record the detected value" % (who, key))
+    return value
+
+
+def matrix_bits_for(max_value):
+    return max(1, int(max_value).bit_length())
+
+
+def matrix_expect_zero(who, b):
+    if b.size and b.any():
+        raise CodecError("corrupt-payload", "%s: nonzero padding" % who)
+
+
+def matrix_varints(stream, who):
+    """Reader over the first bytes of a uint8 stream (enough for a few varints)."""
+    return Reader(bytes(stream[:32]), who)
+
+
+def column_modes(symbols, cols):
+    """Most common byte per column of symbols seen as rows of cols (ties: smallest; empty: 0); mirrors columnModes."""
+    n = symbols.size
+    rows = -(-n // cols)
+    padded = np.full(rows * cols, 256, np.int64)
+    padded[:n] = symbols
+    grid = padded.reshape(rows, cols)
+    modes = np.zeros(cols, np.uint8)
+    for c0 in range(0, cols, 256):
+        span = min(256, cols - c0)
+        keys = grid[:, c0:c0 + span] + np.arange(span, dtype=np.int64) * 257
+        hist = np.bincount(keys.reshape(-1), minlength=span * 257).reshape(span, 257)[:, :256]
+        modes[c0:c0 + span] = hist.argmax(axis=1)
+    return modes

@@ -45,10 +45,13 @@ export const scoreChart = ({ generations, baseline, scoreToBeat }: ScoreChartInp
   if (generations.length <= 80)
     for (const g of generations) body.push(dot(x.at(g.idx), y.at(g.best), 3, "dot-best", `generation ${g.idx}: best ${g.best.toFixed(4)}, median ${g.median.toFixed(4)}`));
   const last = generations[generations.length - 1];
-  body.push(`<text class="value-label" x="${px(x.at(last.idx) - 6)}" y="${px(y.at(last.best) - 9)}" text-anchor="end">${last.best.toFixed(4)}</text>`);
+  const onLeft = x.at(last.idx) < (f.left + f.right) / 2;
   body.push(
-    legend(f.left + 12, f.top + 8, [
-      { swatch: `<line class="series-best" x1="0" y1="0" x2="20" y2="0"/>`, text: "best of generation" },
+    `<text class="value-label" x="${px(x.at(last.idx) + (onLeft ? 6 : -6))}" y="${px(y.at(last.best) - 9)}" text-anchor="${onLeft ? "start" : "end"}">${last.best.toFixed(4)}</text>`,
+  );
+  body.push(
+    legend(f.right, 18, [
+      { swatch: `<line class="series-best" x1="0" y1="0" x2="20" y2="0"/>`, text: "best" },
       { swatch: `<line class="series-median" x1="0" y1="0" x2="20" y2="0"/>`, text: "median of survivors" },
     ]),
   );
@@ -64,7 +67,7 @@ export interface ParetoChartInput {
 export const paretoChart = ({ points, baselines, best }: ParetoChartInput): string => {
   const { width, height } = CHART_SIZE;
   const f = frameOf(width, height);
-  const label = "Pareto front: size vs predicted Python time";
+  const label = "Pareto front";
   const all = [...points, ...baselines];
   if (all.length === 0)
     return svgRoot(PARETO_CHART_ID, width, height, `<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no genome scored yet</text>`, label);
@@ -117,7 +120,7 @@ export const paretoChart = ({ points, baselines, best }: ParetoChartInput): stri
     );
   });
   body.push(
-    legend(f.right - 190, f.top + 8, [
+    legend(f.right, 18, [
       { swatch: `<circle class="dot-other" cx="10" cy="0" r="3"/>`, text: "kept genome" },
       { swatch: `<line class="front-line" x1="0" y1="0" x2="20" y2="0"/><circle class="dot-front" cx="10" cy="0" r="4"/>`, text: "Pareto front" },
       { swatch: `<rect class="baseline-mark" x="5" y="-5" width="10" height="10"/>`, text: "baseline (seed)" },

@@ -24,7 +24,7 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 .good { color: var(--good); } .bad { color: var(--bad); }
 .charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
 .scroll { overflow-x: auto; }
-svg.chart { width: 100%; max-width: 1000px; height: auto; display: block; margin: 0 auto; }
+svg.chart { width: 100%; max-width: 860px; height: auto; display: block; margin: 0 auto; }
 code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 .pipeline { background: var(--bg); border-radius: 6px; padding: 8px 10px; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }

@@ -43,7 +43,9 @@ export const writeAtomic = (file: string, content: string): void => {
 export const pageHeight = (html: string, data: ReportData): number => {
   const heights = [...html.matchAll(/<svg id="(?:genome-tree|lineage)"[^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
   const tableRows = data.files.length + 2 + Math.min(30, data.verifications.length) + (data.verifications.length ? 3 : 0);
-  return Math.round(300 + 2 * CHART_SIZE.height + 110 + heights.reduce((a, h) => a + h + 130, 0) + tableRows * 30 + 220);
+  // charts are drawn up to 860 px wide, so taller than their nominal size
+  const chart = (CHART_SIZE.height * 860) / CHART_SIZE.width;
+  return Math.round(320 + 2 * chart + 130 + heights.reduce((a, h) => a + h + 140, 0) + tableRows * 33 + 260);
 };
 
 export interface WrittenReport {

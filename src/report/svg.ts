@@ -146,13 +146,16 @@ export const svgRoot = (id: string, width: number, height: number, body: string,
   `<svg id="${escapeXml(id)}" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">\n` +
   `<rect class="chart-bg" x="0" y="0" width="${width}" height="${height}"/>\n${body}\n</svg>`;
 
-/** A legend box: entries drawn by `swatch` (an SVG fragment at the origin) with their text. */
-export const legend = (x: number, y: number, entries: readonly { readonly swatch: string; readonly text: string }[]): string => {
-  const width = 16 + Math.max(...entries.map((e) => e.text.length)) * 6.6 + 34;
-  const rows = entries.map(
-    (e, i) => `<g transform="translate(${px(x + 10)} ${px(y + 14 + i * 18)})">${e.swatch}<text class="legend-text" x="28" y="4">${escapeXml(e.text)}</text></g>`,
-  );
-  return `<g class="legend"><rect class="legend-box" x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${px(10 + entries.length * 18)}" rx="4"/>${rows.join("")}</g>`;
+/** A one-row legend right-aligned at `right` (in the chart's top margin): each entry's swatch (an SVG fragment drawn around the origin) and text. */
+export const legend = (right: number, y: number, entries: readonly { readonly swatch: string; readonly text: string }[]): string => {
+  const widths = entries.map((e) => 28 + e.text.length * 6.2 + 18);
+  let x = right - widths.reduce((a, w) => a + w, 0);
+  const parts = entries.map((e, i) => {
+    const g = `<g transform="translate(${px(x)} ${px(y)})">${e.swatch}<text class="legend-text" x="26" y="4">${escapeXml(e.text)}</text></g>`;
+    x += widths[i];
+    return g;
+  });
+  return `<g class="legend">${parts.join("")}</g>`;
 };
 
 /** The SVG path of a polyline through points (skipping non-finite ones). */
