@@ -74,7 +74,8 @@ const reporter = (opts: Options) => {
         line(`calibrating the Python cost model (${e.primitives.length} primitive(s), once per machine)...`);
         break;
       case "calibration-progress":
-        status(`calibrating ${e.done}/${e.total} ${e.key}`);
+        if (tty) status(`calibrating ${e.done}/${e.total} ${e.key}`);
+        else if (e.done % 20 === 0 || e.done === e.total) line(`  calibrated ${e.done}/${e.total} (${e.key})`);
         break;
       case "start":
         started = Date.now();
