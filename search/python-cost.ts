@@ -1,7 +1,7 @@
 /**
  * The Python cost model: what a genome would cost inside an Apex solution, where the generated
  * numpy kernels (src/python/module.ts) run. Every primitive is calibrated once per machine by
- * running its real Python kernels on sample data at two sizes (64 KiB and 1 MiB; the median of a
+ * running its real Python kernels on sample data at two sizes (32 KiB and 512 KiB; the median of a
  * few warm calls, as in a long-lived solution server), which gives a fixed cost per call and a
  * throughput (bytes of node input per second) for encode and decode. Parameters that change
  * speed (a zstd level) are measured one at a time over a small grid of values ("variants"), and a
@@ -240,8 +240,8 @@ export interface CalibrationOptions {
 
 /** Runs the Python kernels of `prims` and returns calibration rows (the frame row included). */
 export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions): Promise<Omit<CalibrationRow, "measuredAt">[]> => {
-  const large = Math.min(opts.sample.length & ~1, 1 << 20);
-  const small = Math.min(65536, large >> 2) & ~1;
+  const large = Math.min(opts.sample.length & ~1, 1 << 19);
+  const small = Math.min(32768, large >> 2) & ~1;
   if (large < 1024) return Promise.reject(new SearchError({ reason: "calibration", message: "calibration needs at least 1 KiB of sample data" }));
   const variants = prims.flatMap(variantsOf);
   const dir = mkdtempSync(path.join(os.tmpdir(), "evocodec-calib-"));

@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateTensor, sampleFileName, type SyntheticSpec } from "../src/data/synthetic.js";
 import { checkpointIntervalMs, finalReserveMs, nextClockTime, parseClock, shouldCheckpoint } from "../src/overnight/policy.js";
+import { defaultOut } from "../src/cli/overnight.js";
 import { openQueries } from "../results/store.js";
 import { tempDir } from "./support/files.js";
 
@@ -123,6 +124,24 @@ describe("overnight policy", () => {
     const evening = new Date(2030, 0, 10, 22, 15).getTime();
     assert.equal(nextClockTime({ hours: 7, minutes: 0 }, evening), new Date(2030, 0, 11, 7, 0).getTime());
     assert.equal(nextClockTime({ hours: 23, minutes: 0 }, evening), new Date(2030, 0, 10, 23, 0).getTime());
+  });
+});
+
+describe("overnight default folder", () => {
+  it("continues the unfinished night on the same data, else starts a new dated folder", () => {
+    const root = path.join(dir, "results-root");
+    const night = (name: string, data: string, status: string) => {
+      mkdirSync(path.join(root, name), { recursive: true });
+      const state = { version: 1, startedAt: `2030-01-0${name.length % 9}T20:00:00.000Z`, deadline: "", data, target: "apex-server", starts: [], status, checkpoints: [] };
+      writeFileSync(path.join(root, name, "overnight.json"), JSON.stringify(state));
+    };
+    assert.match(defaultOut("/data/a", root), /overnight-\d{4}-\d{2}-\d{2}$/);
+    night("overnight-2030-01-01", "/data/a", "stopped");
+    night("overnight-2030-01-02", "/data/b", "running");
+    assert.equal(defaultOut("/data/a", root), path.join(root, "overnight-2030-01-01"));
+    night("overnight-2030-01-01", "/data/a", "finished");
+    const fresh = defaultOut("/data/a", root);
+    assert.ok(!fresh.endsWith("2030-01-01") && !fresh.endsWith("2030-01-02"), fresh);
   });
 });
 

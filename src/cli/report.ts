@@ -35,7 +35,7 @@ export const registerReport = (program: Command): void => {
     .command("report")
     .description("a self-contained HTML report of a search run: charts, Pareto front, best genome's tree and lineage, per-file table")
     .argument("[run]", "run id or `latest` (the newest run with a finished generation)", "latest")
-    .option("--db <file>", `results database (default ${DEFAULT_DB})`, DEFAULT_DB)
+    .option("--db <file>", "results database", DEFAULT_DB)
     .option("-o, --output <file>", "where to write the page", "report.html")
     .option("--png <dir>", "also write score-per-generation.png and pareto-front.png there (needs headless Chromium)")
     .option("--score-to-beat <score>", "draw the current top score as a reference line")

@@ -338,9 +338,8 @@ export const runOvernight = async (opts: OvernightOptions): Promise<number> => {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // the handlers stay: a signal while the summary is written or the process winds down exits at once
   const exit = await Effect.runPromise(Fiber.await(fiber));
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
 
   if (Exit.isSuccess(exit)) {
     night.finish("finished", exit.value);

@@ -97,23 +97,38 @@ export const treeSvg = (root: TreeNode | null): string => {
   return `<svg id="${TREE_ID}" class="diagram" width="${px(width)}" height="${px(height)}" viewBox="0 0 ${px(width)} ${px(height)}" role="img" aria-label="pipeline tree">\n${edges.join("\n")}\n${boxes.join("\n")}\n</svg>`;
 };
 
-const LIN = { boxW: 168, boxH: 58, colGap: 46, rowGap: 14, margin: 14 };
+const LIN = { boxW: 160, boxH: 58, colGap: 40, rowGap: 14, bandGap: 34, margin: 14, maxWidth: 1100 };
 
-/** Ancestors in columns by generation (oldest left), edges from parents to children. */
+/**
+ * Ancestors in columns by generation (oldest left), edges from parents to children. Long
+ * lineages wrap: the columns continue in another band below, like lines of text.
+ */
 export const lineageSvg = (nodes: readonly Ancestor[]): string => {
   if (nodes.length === 0) return `<svg id="${LINEAGE_ID}" class="diagram" width="400" height="60"><text class="empty" x="200" y="34" text-anchor="middle">no lineage recorded</text></svg>`;
   const gens = [...new Set(nodes.map((n) => n.generation ?? -1))].sort((a, b) => a - b);
-  const rows = new Map<number, number>();
-  const pos = new Map<string, { x: number; y: number }>();
+  const colW = LIN.boxW + LIN.colGap;
+  const perBand = Math.max(1, Math.floor((LIN.maxWidth - 2 * LIN.margin + LIN.colGap) / colW));
+  const rowsOf = new Map<number, number>();
+  const cell = new Map<string, { col: number; row: number }>();
   for (const n of [...nodes].reverse()) {
     const g = n.generation ?? -1;
-    const col = gens.indexOf(g);
-    const row = rows.get(g) ?? 0;
-    rows.set(g, row + 1);
-    pos.set(n.hash, { x: LIN.margin + col * (LIN.boxW + LIN.colGap), y: LIN.margin + row * (LIN.boxH + LIN.rowGap) });
+    const row = rowsOf.get(g) ?? 0;
+    rowsOf.set(g, row + 1);
+    cell.set(n.hash, { col: gens.indexOf(g), row });
   }
-  const width = LIN.margin * 2 + gens.length * (LIN.boxW + LIN.colGap) - LIN.colGap;
-  const height = LIN.margin * 2 + Math.max(...rows.values()) * (LIN.boxH + LIN.rowGap) - LIN.rowGap;
+  const bands = Math.ceil(gens.length / perBand);
+  const bandRows = Array.from({ length: bands }, (_, b) => Math.max(...gens.slice(b * perBand, (b + 1) * perBand).map((g) => rowsOf.get(g) ?? 1)));
+  const bandTop: number[] = [];
+  bandRows.reduce((y, rows, b) => ((bandTop[b] = y), y + rows * (LIN.boxH + LIN.rowGap) - LIN.rowGap + LIN.bandGap), LIN.margin);
+  const pos = new Map<string, { x: number; y: number; band: number }>();
+  for (const [hash, { col, row }] of cell) {
+    const band = Math.floor(col / perBand);
+    pos.set(hash, { x: LIN.margin + (col % perBand) * colW, y: bandTop[band] + row * (LIN.boxH + LIN.rowGap), band });
+  }
+  const width = LIN.margin * 2 + Math.min(perBand, gens.length) * colW - LIN.colGap;
+  const height = bandTop[bands - 1] + bandRows[bands - 1] * (LIN.boxH + LIN.rowGap) - LIN.rowGap + LIN.margin;
+  /** Below band b, in the gap before the next one. */
+  const gapBelow = (b: number) => bandTop[b] + bandRows[b] * (LIN.boxH + LIN.rowGap) - LIN.rowGap + LIN.bandGap / 2;
   const edges: string[] = [];
   const boxes: string[] = [];
   nodes.forEach((n, i) => {
@@ -125,8 +140,16 @@ export const lineageSvg = (nodes: readonly Ancestor[]): string => {
       const y0 = q.y + LIN.boxH / 2;
       const x1 = p.x;
       const y1 = p.y + LIN.boxH / 2;
-      const mid = (x0 + x1) / 2;
-      edges.push(`<path class="edge" d="M${px(x0)},${px(y0)} C${px(mid)},${px(y0)} ${px(mid)},${px(y1)} ${px(x1)},${px(y1)}"/>`);
+      if (q.band === p.band) {
+        const mid = (x0 + x1) / 2;
+        edges.push(`<path class="edge" d="M${px(x0)},${px(y0)} C${px(mid)},${px(y0)} ${px(mid)},${px(y1)} ${px(x1)},${px(y1)}"/>`);
+      } else {
+        // through the column gap after the parent, the band gap below it, and the column gap before the child
+        const out = Math.min(x0 + LIN.colGap / 2, width - 3);
+        const into = Math.max(x1 - LIN.colGap / 2, 3);
+        const gy = gapBelow(q.band);
+        edges.push(`<path class="edge edge-wrap" d="M${px(x0)},${px(y0)} H${px(out)} V${px(gy)} H${px(into)} V${px(y1)} H${px(x1)}"/>`);
+      }
     }
     const op = n.operator ?? "unknown";
     const gen = n.generation === null ? "gen ?" : `gen ${n.generation}`;

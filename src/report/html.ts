@@ -61,7 +61,8 @@ svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sa
 .baseline-mark { fill: #f97316; stroke: #9a3412; stroke-width: 1; }
 .baseline-label { font-size: 11px; fill: #9a3412; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .empty { fill: var(--muted); font-size: 13px; }
-.edge { fill: none; stroke: #9aa5b1; stroke-width: 1.6; }
+.edge { fill: none; stroke: #9aa5b1; stroke-width: 1.6; stroke-linejoin: round; }
+.edge-wrap { stroke-dasharray: 5 3; }
 .edge-label { font-size: 11px; fill: var(--muted); paint-order: stroke; stroke: #fff; stroke-width: 4px; }
 .tree-node rect { stroke-width: 1.4; }
 .kind-split rect { fill: #e0ecff; stroke: #3b82f6; }
