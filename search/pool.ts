@@ -79,20 +79,25 @@ const makePool = (opts: PoolOptions): Effect.Effect<EvalPoolApi, SearchError, Sc
     Effect.map((pool) => ({
       workers: opts.workers,
       evaluate: (task: EvalTask) =>
-        Effect.gen(function* () {
+        Effect.suspend(() => {
           const started = new Int32Array(new SharedArrayBuffer(4));
-          const running = yield* Effect.fork(Effect.tryPromise({ try: (signal) => pool.run({ ...task, started }, { signal }), catch: classify }));
-          // the clock starts when a worker picks the task up (or it settles without starting)
-          yield* Effect.race(Effect.promise(() => whenStarted(started)), Fiber.await(running).pipe(Effect.asVoid));
-          const reply = yield* Fiber.join(running).pipe(
-            Effect.timeoutFail({
-              duration: Duration.millis(opts.timeoutMs),
-              onTimeout: () => new CandidateFailure({ reason: "timeout", message: `evaluation took longer than ${opts.timeoutMs} ms` }),
-            }),
-            // on timeout (or interruption) the task's signal aborts, which terminates its thread
-            Effect.onExit(() => Fiber.interrupt(running)),
+          return Effect.gen(function* () {
+            const running = yield* Effect.fork(Effect.tryPromise({ try: (signal) => pool.run({ ...task, started }, { signal }), catch: classify }));
+            // the clock starts when a worker picks the task up (or it settles without starting)
+            yield* Effect.race(Effect.promise(() => whenStarted(started)), Fiber.await(running).pipe(Effect.asVoid));
+            const reply = yield* Fiber.join(running).pipe(
+              Effect.timeoutFail({
+                duration: Duration.millis(opts.timeoutMs),
+                onTimeout: () => new CandidateFailure({ reason: "timeout", message: `evaluation took longer than ${opts.timeoutMs} ms` }),
+              }),
+              // on timeout (or interruption) the task's signal aborts, which terminates its thread
+              Effect.onExit(() => Fiber.interrupt(running)),
+            );
+            return yield* fromReply(reply);
+          }).pipe(
+            // wake a still-pending waitAsync so nothing keeps the event loop alive
+            Effect.ensuring(Effect.sync(() => Atomics.notify(started, 0))),
           );
-          return yield* fromReply(reply);
         }),
     })),
   );

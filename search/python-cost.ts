@@ -235,7 +235,11 @@ export interface CalibrationOptions {
   /** Real data to run the kernels on (a slice of the corpus); at least `small` bytes. */
   readonly sample: Uint8Array;
   readonly onProgress?: (done: number, total: number, key: string) => void;
+  /** Receives the rows of each primitive as soon as all its variants are measured (so an interrupted calibration keeps them). */
+  readonly onPrimitive?: (rows: readonly Omit<CalibrationRow, "measuredAt">[]) => void;
   readonly timeoutMs?: number;
+  /** Aborting kills the Python process. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs the Python kernels of `prims` and returns calibration rows (the frame row included). */
@@ -253,6 +257,17 @@ export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions)
   return new Promise((resolve, reject) => {
     const child = spawn(opts.python, [path.join(dir, "driver.py"), dir, path.join(dir, "sample.bin")], { stdio: ["pipe", "pipe", "pipe"] });
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20 * 60_000);
+    const abort = () => child.kill("SIGKILL");
+    opts.signal?.addEventListener("abort", abort, { once: true });
+    const remaining = new Map<Primitive, number>();
+    for (const v of variants) remaining.set(v.prim, (remaining.get(v.prim) ?? 0) + 1);
+    const add = (prim: Primitive | null, row: Omit<CalibrationRow, "measuredAt">) => {
+      rows.push(row);
+      if (prim === null) return opts.onPrimitive?.([row]);
+      const left = remaining.get(prim)! - 1;
+      remaining.set(prim, left);
+      if (left === 0) opts.onPrimitive?.(rows.filter((r) => r.primitive === prim.name || r.primitive.startsWith(`${prim.name}{`)));
+    };
     const rows: Omit<CalibrationRow, "measuredAt">[] = [];
     let buffered = "";
     let stderr = "";
@@ -260,7 +275,7 @@ export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions)
     const onLine = (line: string) => {
       const m = JSON.parse(line) as DriverLine;
       if (m.frame) {
-        rows.push({ primitive: FRAME_KEY, sourceHash: FRAME_SOURCE_HASH, encodeBps: 1e300, decodeBps: 1e300, encodeCallSec: m.frame[0], decodeCallSec: m.frame[1] });
+        add(null, { primitive: FRAME_KEY, sourceHash: FRAME_SOURCE_HASH, encodeBps: 1e300, decodeBps: 1e300, encodeCallSec: m.frame[0], decodeCallSec: m.frame[1] });
         return;
       }
       const v = byKey.get(m.key)!;
@@ -268,12 +283,12 @@ export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions)
       if (!m.small || !m.large) {
         // a kernel that fails on sample data keeps the nominal figures (stored, so it is not retried every run); the gate judges it
         const n = NOMINAL[v.prim.kind];
-        rows.push({ primitive: m.key, sourceHash: sourceHash(v.prim), encodeBps: n.encodeBps, decodeBps: n.decodeBps, encodeCallSec: n.encodeCallSec, decodeCallSec: n.decodeCallSec });
+        add(v.prim, { primitive: m.key, sourceHash: sourceHash(v.prim), encodeBps: n.encodeBps, decodeBps: n.decodeBps, encodeCallSec: n.encodeCallSec, decodeCallSec: n.decodeCallSec });
         return;
       }
       const e = fit(small, large, m.small[0], m.large[0]);
       const d = fit(small, large, m.small[1], m.large[1]);
-      rows.push({ primitive: m.key, sourceHash: sourceHash(v.prim), encodeBps: e.bps, decodeBps: d.bps, encodeCallSec: e.call, decodeCallSec: d.call });
+      add(v.prim, { primitive: m.key, sourceHash: sourceHash(v.prim), encodeBps: e.bps, decodeBps: d.bps, encodeCallSec: e.call, decodeCallSec: d.call });
     };
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       buffered += chunk;
@@ -287,6 +302,7 @@ export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions)
     child.on("error", (e) => reject(new SearchError({ reason: "calibration", message: `${opts.python}: ${e.message}` })));
     child.on("close", (code) => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", abort);
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0) reject(new SearchError({ reason: "calibration", message: `python calibration exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}` }));
       else resolve(rows);
@@ -332,7 +348,7 @@ export const ensureCalibration = async (
   const needFrame = opts.force || !rows.some((r) => r.primitive === FRAME_KEY && r.sourceHash === FRAME_SOURCE_HASH);
   if (missing.length > 0 || needFrame) {
     opts.onStart?.(missing);
-    q.putCalibration(machine, await calibrate(missing, opts));
+    await calibrate(missing, { ...opts, onPrimitive: (rows) => q.putCalibration(machine, rows) });
   }
   return modelFrom(machine, q.calibration(machine));
 };

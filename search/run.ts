@@ -371,9 +371,10 @@ const calibrationSample = (corpus: Corpus): Uint8Array => {
 const loadModel = (store: StoreApi, config: RunConfig, corpus: Corpus, python: string, emit: (e: SearchEvent) => void) =>
   config.calibrate
     ? Effect.tryPromise({
-        try: () =>
+        try: (signal) =>
           ensureCalibration(store.queries, {
             python,
+            signal,
             sample: calibrationSample(corpus),
             onStart: (prims) => emit({ type: "calibrating", primitives: prims.map((p) => p.name) }),
             onProgress: (done, total, key) => emit({ type: "calibration-progress", done, total, key }),

@@ -215,12 +215,16 @@ describe("evocodec overnight (child processes)", () => {
     const c = launch(nightArgs(out));
     await waitFor(c, () => /search run \d+ resumed/.test(logOf(out)), "the resumed search");
     c.proc.kill("SIGINT");
-    await waitFor(c, () => /SIGINT: stopping/.test(logOf(out)), "the first signal's line", 30_000);
+    await new Promise((r) => setTimeout(r, 30));
     c.proc.kill("SIGINT");
     const exit = await exitWithin(c, 30_000, "second SIGINT");
-    assert.equal(exit.code, 130, c.output());
-    // signals do not queue: the second one either found the process stopping, or it had already stopped
-    assert.match(logOf(out), /SIGINT again: exiting at once|stopped; rerun the same command/);
+    const log = logOf(out);
+    if (/SIGINT again: exiting at once/.test(log)) assert.equal(exit.code, 130, c.output());
+    else {
+      // the first stop was over before the second signal came: it found the process done or in Node's teardown
+      assert.match(log, /stopped; rerun the same command/, c.output());
+      assert.ok(exit.code === 130 || exit.signal === "SIGINT", `${exit.code} ${exit.signal}`);
+    }
   });
 
   it("refuses a folder that holds a night on other data", () => {
