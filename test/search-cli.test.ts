@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -146,6 +146,23 @@ describe("search CLI", () => {
     const noDb = cli("leaderboard", "--db", path.join(dir, "none.db"));
     assert.equal(noDb.status, 1);
     assert.match(noDb.stderr, /^evocodec: not-found: no results database/);
+  });
+
+  it("compress --pipeline takes `best` and genome hashes from the database", () => {
+    const top = JSON.parse(ok(cli("leaderboard", "--db", ref, "--json", "--limit", "1"), "leaderboard").stdout).entries[0];
+    const input = path.join(corpus, readdirSync(corpus)[0]);
+    for (const refArg of ["best", top.hash.slice(0, 8)]) {
+      const frame = path.join(dir, `by-${refArg}.evc`);
+      const back = path.join(dir, `by-${refArg}.bf16`);
+      ok(cli("compress", input, "-o", frame, "--pipeline", refArg, "--db", ref), `compress --pipeline ${refArg}`);
+      ok(cli("decompress", frame, "-o", back), "decompress");
+      assert.deepEqual(readFileSync(back), readFileSync(input));
+      const shown = JSON.parse(ok(cli("inspect", frame, "--json"), "inspect").stdout);
+      assert.ok(JSON.stringify(shown).includes(`"op":"${top.pipeline.op}"`), "the frame carries the genome's pipeline");
+    }
+    const unknown = cli("compress", input, "-o", path.join(dir, "x.evc"), "--pipeline", "best", "--db", path.join(dir, "none.db"));
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /^evocodec: bad-pipeline: "best" is not/);
   });
 
   it("every search verb has --help, and bad options are usage errors", () => {

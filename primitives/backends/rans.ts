@@ -70,7 +70,7 @@ import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved, resolvePerio
 
 const STATE_LOW = 1 << 16;
 const MAX_PRECISION = 16;
-const AUTO_PRECISION = 13;
+const AUTO_PRECISION = 11;
 /** Auto schedules aim at this many steps: a numpy decoder pays per step, every lane pays a flush (~11 bits). */
 const TARGET_STEPS = 256;
 /** Steps of the nested (side information) streams. */
@@ -665,7 +665,7 @@ const readAscending = (r: ByteReader, count: number, space: number, what: string
  * fixed): the signature of the context row at the same sample, positions past the end left out.
  */
 const sampledBits = (sig: Signatures, refs: Int32Array, alphabet: number): number => {
-  const { values, samples, valid } = sig;
+  const { values, samples } = sig;
   const margin = new Int32Array(alphabet + 1);
   const small = (alphabet + 1) * alphabet <= COUNT_TABLE_MAX;
   const table = small ? new Int32Array((alphabet + 1) * alphabet) : null;
@@ -674,7 +674,7 @@ const sampledBits = (sig: Signatures, refs: Int32Array, alphabet: number): numbe
     const me = r * samples;
     const other = (r - refs[r]) * samples;
     for (let i = 0; i < samples; i++) {
-      if (!valid[me + i]) continue;
+      if (values[me + i] === alphabet) continue;
       const ctx = refs[r] > 0 ? values[other + i] : alphabet;
       const key = ctx * alphabet + values[me + i];
       margin[ctx]++;
@@ -729,22 +729,18 @@ interface Signatures {
   /** per row, the dense symbols at `samples` evenly spread columns (A past the end) */
   readonly values: Int32Array;
   readonly samples: number;
-  /** 1 where the sampled position is before the end */
-  readonly valid: Uint8Array;
 }
 
 const signatures = (dense: Int32Array, s: Schedule, alphabet: number): Signatures => {
   const { cols, rows, n } = s;
   const samples = Math.min(cols, SAMPLE_COLUMNS);
   const values = new Int32Array(rows * samples);
-  const valid = new Uint8Array(rows * samples);
   for (let r = 0; r < rows; r++)
     for (let i = 0; i < samples; i++) {
       const p = r * cols + Math.floor((i * cols) / samples);
-      valid[r * samples + i] = p < n ? 1 : 0;
       values[r * samples + i] = p < n ? dense[p] : alphabet;
     }
-  return { values, samples, valid };
+  return { values, samples };
 };
 
 const findRefs = (signature: Signatures, s: Schedule, window: number, alphabet: number): Int32Array => {
@@ -1015,7 +1011,8 @@ const PYTHON = `
 import zlib
 
 _RANS_LOW = 1 << 16
-_RANS_AUTO_PRECISION = 13
+_RANS_AUTO_PRECISION = 11
+_RANS_CHUNK = 1 << 15
 _RANS_TARGET_STEPS = 256
 _RANS_PLAIN_STEPS = 64
 _RANS_SAMPLE_COLUMNS = 32
@@ -1028,6 +1025,24 @@ _RANS_LOG_FRAC = 12
 
 def _rans_corrupt(message):
     raise CodecError("corrupt-payload", "rans: " + message)
+
+
+def _rans_count(keys, space):
+    """np.bincount in chunks (bincount copies its input to intp: big temporaries cost page faults)."""
+    counts = np.zeros(space, np.int64)
+    for a in range(0, keys.size, _RANS_CHUNK):
+        counts += np.bincount(keys[a:a + _RANS_CHUNK], minlength=space)
+    return counts
+
+
+def _rans_gather(table, index, dtype):
+    """table[index] in chunks, as dtype."""
+    out = np.empty(index.shape, dtype)
+    flat_in, flat_out = index.reshape(-1), out.reshape(-1)
+    table = table.astype(dtype)
+    for a in range(0, flat_in.size, _RANS_CHUNK):
+        np.take(table, flat_in[a:a + _RANS_CHUNK], out=flat_out[a:a + _RANS_CHUNK])
+    return out
 
 
 def _rans_ceil_log2(v):
@@ -1227,12 +1242,13 @@ def _rans_keys(dense, refs, cols, alphabet):
     return keys.reshape(-1)[:n]
 
 
-def _rans_sampled_bits(sig, valid, refs, alphabet):
-    """Fixed-point empirical entropy of the sampled symbols (sig, where valid) given the contexts refs
-    define (as sampledBits in rans.ts)."""
-    rows = refs.size
-    r = np.arange(rows, dtype=np.int64)
-    ctx = np.where((refs > 0)[:, None], sig[np.maximum(r - refs, 0)], alphabet)[valid]
+def _rans_sampled_bits(sig, refs, alphabet):
+    """Fixed-point empirical entropy of the sampled symbols before the end (sig < alphabet) given
+    the contexts refs define (as sampledBits in rans.ts)."""
+    r = np.arange(refs.size, dtype=np.int64)
+    ctx = np.where((refs > 0)[:, None], sig[np.maximum(r - refs, 0)], alphabet).astype(np.int64)
+    valid = sig < alphabet
+    ctx = ctx[valid]
     keys = ctx * alphabet + sig[valid]
     if (alphabet + 1) * alphabet <= _RANS_COUNT_TABLE_MAX:
         joint = np.bincount(keys, minlength=(alphabet + 1) * alphabet)
@@ -1244,7 +1260,7 @@ def _rans_sampled_bits(sig, valid, refs, alphabet):
 def _rans_build_model(keys, contextual, alphabet, max_precision):
     space = (alphabet + 1) * alphabet if contextual else alphabet
     if space <= _RANS_COUNT_TABLE_MAX:
-        table = np.bincount(keys, minlength=space)
+        table = _rans_count(keys, space)
         pair_keys = np.flatnonzero(table)
         counts = table[pair_keys]
         index = np.zeros(table.size, np.int64)
@@ -1307,7 +1323,8 @@ class _RansStepKeys(object):
             grid = np.full((rows_p, cols_p), idle_key, keys.dtype)
             full = keys.size // s.cols
             grid[:full, :s.cols] = keys[:full * s.cols].reshape(full, s.cols)
-            grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
+            if keys.size > full * s.cols:
+                grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
             self.keys = np.ascontiguousarray(s.to_cube(grid)).reshape(-1)
 
     def __call__(self, st):
@@ -1400,15 +1417,17 @@ def _rans_read_core(r, s):
 
 
 class _RansTables(object):
-    """Slot -> (frequency, slot - cum, next context offset) by context id (A + 2 regions of M slots:
-    symbols, the fixed context, idle lanes; unused contexts are idle regions whose symbols are
-    the idle offset, which the decoder refuses), or a search over the pairs when too big."""
+    """Slot -> (frequency, slot - cum, next context offset) by region: the contexts, then idle lanes
+    (identity). A context offset is its region << P; a decoded symbol's offset is its region (as a
+    context), and unused contexts are identity regions whose symbols get the idle offset, which the
+    decoder refuses at the end. Direct tables when small, else a search over the pairs."""
 
     def __init__(self, precision, contexts, space, k, scale, symbol, q, direct_limit):
         self.precision = precision
         M = 1 << precision
         regions = space + 1
         self.idle = space * M
+        self.dtype = np.int32 if regions * M < (1 << 31) else np.int64
         seg = np.repeat(np.arange(k.size), k)
         freq = q << (precision - scale)[seg]
         cum = np.cumsum(freq) - freq
@@ -1428,10 +1447,10 @@ class _RansTables(object):
         if self.direct:
             self.f = np.repeat(pf, pf)
             self.bias = (np.arange(self.f.size, dtype=np.int64) & (M - 1)) - np.repeat(pc, pf)
-            self.co = np.repeat(pco, pf)
+            self.co = np.repeat(pco.astype(self.dtype), pf)
         else:
             self.keys = (np.repeat(np.arange(regions, dtype=np.int64), per_region) << precision) | pc
-            self.pf, self.pc, self.pco = pf, pc, pco
+            self.pf, self.pc, self.pco = pf, pc, pco.astype(self.dtype)
 
     def lookup(self, e, f, b, co):
         if self.direct:
@@ -1446,18 +1465,18 @@ class _RansTables(object):
 
 
 def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
-    """Decodes the schedule. History: context offsets (symbol << P) per (level, slot) row of the cube
-    plus a fixed row and an idle row; src[t] = history row of each slot's context row at level t
-    (None: order-0). Returns the history."""
+    """Decodes the schedule. History: context offsets per (level, slot) row of the cube, then a
+    fixed row and an idle row; src[t] = history row of each slot's context row at level t (None:
+    order-0). Returns the history of the real cube rows."""
     states, read_limit, words = lane_input
     L = s.lanes
     P = tables.precision
     R = s.levels * s.slots
-    H = np.empty((R + 2, s.sub, s.width), np.int64)
+    H = np.empty((R + 2, s.sub, s.width), tables.dtype)
     H[R] = fixed_offset
     H[R + 1] = tables.idle
     if s.sub * s.width > s.cols:
-        H.reshape(R + 2, -1)[:R + 1, s.cols:] = tables.idle
+        H.reshape(R + 2, -1)[R:, s.cols:] = tables.idle
     x = states.copy()
     thr = np.full(L, _RANS_LOW, np.int64)
     order = np.argsort(read_limit, kind="stable")
@@ -1466,14 +1485,15 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
     e = np.empty(L, np.int64)
     f = np.empty(L, np.int64)
     b = np.empty(L, np.int64)
-    co = np.zeros(L, np.int64) if src is None else np.empty(L, np.int64)
-    out = np.empty(L, np.int64)
+    ctx = np.zeros((s.slots, s.width), tables.dtype)
+    out = np.empty((s.slots, s.width), tables.dtype)
     need = np.empty(L + 1, np.int64)
     pos = np.empty(L + 1, np.int64)
     need_lanes = need[1:]
     pos_lanes = pos[1:]
     mask = (1 << P) - 1
     tail = s.tail()
+    H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
     wp = 0
     done = 0
     for t in range(s.levels):
@@ -1483,15 +1503,20 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
             if switch[st] > done:
                 thr[order[done:switch[st]]] = 0
                 done = switch[st]
-            co2 = co.reshape(s.slots, s.width)
             if src is not None:
-                co2[...] = H[src[t], j]
+                if H2 is not None:
+                    np.take(H2, src[t], axis=0, out=ctx)
+                else:
+                    ctx[...] = H[src[t], j]
             if tail is not None and tail[0] == t:
-                co2[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
+                ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
             np.bitwise_and(x, mask, out=e)
-            np.add(e, co, out=e)
-            tables.lookup(e, f, b, out)
-            H[rows, j] = out.reshape(s.slots, s.width)
+            np.add(e, ctx.reshape(-1), out=e)
+            if H2 is not None:
+                tables.lookup(e, f, b, H2[rows].reshape(-1))
+            else:
+                tables.lookup(e, f, b, out.reshape(-1))
+                H[rows, j] = out
             np.right_shift(x, P, out=x)
             np.multiply(x, f, out=x)
             np.add(x, b, out=x)
@@ -1511,13 +1536,18 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
     return H[:R]
 
 
-def _rans_history_symbols(s, hist, precision, n):
-    """Dense symbols in data order from a decoder history (context offsets by cube row)."""
+def _rans_output(s, hist, tables, values, n):
+    """values[symbol] of every position in data order from a decoder history (context offsets by
+    cube row); None when a position holds the offset of no symbol (an unused context was used)."""
     h = hist.reshape(s.levels, s.slots, s.sub * s.width)
     if s.blocked:
         h = h.transpose(1, 0, 2)
-    sym = np.right_shift(h, precision)
-    return sym.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
+    h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
+    if h.size and int(h.max()) >= (values.size << tables.precision):
+        return None
+    if (values.size << tables.precision) <= max(h.size, 1 << 16):
+        return _rans_gather(np.repeat(values, 1 << tables.precision), h, values.dtype)
+    return values[h >> tables.precision]
 
 
 def _rans_encode_plain(out, values):
@@ -1577,7 +1607,7 @@ def _rans_read_plain(r, max_count, space, direct_limit):
     tables = _RansTables(precision, np.zeros(1, np.int64), 1, np.array([a]), np.array([precision]),
                          np.arange(a, dtype=np.int64), q, direct_limit)
     hist = _rans_decode_core(s, tables, None, 0, _rans_read_core(r, s))
-    return alphabet[_rans_history_symbols(s, hist, precision, m)]
+    return _rans_output(s, hist, tables, alphabet, m)
 
 
 def _rans_bit_length(v):
@@ -1622,32 +1652,43 @@ def _rans_read_refs(r, rows, window, direct_limit):
     return refs
 
 
-def _rans_find_refs(dense, s, window, alphabet):
-    """Reference rows for groups of B rows (see the encoder choices in rans.ts)."""
-    rows, cols, B = s.rows, s.cols, s.B
+def _rans_signatures(dense, s, alphabet):
+    """Each row's dense symbols at the sampled columns (alphabet past the end)."""
+    rows, cols = s.rows, s.cols
     samples = min(cols, _RANS_SAMPLE_COLUMNS)
-    at = np.arange(rows, dtype=np.int64)[:, None] * cols + (np.arange(samples, dtype=np.int64) * cols) // samples
-    valid = at < s.n
-    sig = np.where(valid, dense[np.minimum(at, s.n - 1)], alphabet).astype(np.int64)
+    col = (np.arange(samples, dtype=np.int64) * cols) // samples
+    sig = np.full((rows, samples), alphabet, np.uint16 if alphabet < 65535 else np.int32)
+    full = s.n // cols
+    sig[:full] = dense[:full * cols].reshape(full, cols)[:, col]
+    if full < rows:
+        last = dense[full * cols:]
+        ok = col < last.size
+        sig[full, ok] = last[col[ok]]
+    return sig
+
+
+def _rans_find_refs(sig, s, window, alphabet):
+    """Reference rows for groups of B rows (see the encoder choices in rans.ts)."""
+    rows, B = s.rows, s.B
+    samples = sig.shape[1]
+    wide = sig.astype(np.int64)
     if samples % 2:
-        sig = np.concatenate([sig, np.zeros((rows, 1), np.int64)], axis=1)
-    keys = sig[:, 0::2] * (alphabet + 1) + sig[:, 1::2]
-    sig = sig[:, :samples]
+        wide = np.concatenate([wide, np.zeros((rows, 1), np.int64)], axis=1)
+    keys = wide[:, 0::2] * (alphabet + 1) + wide[:, 1::2]
     r = np.arange(rows, dtype=np.int64)
     start = r - r % B
     cands = [start - 1]
     for m in range(keys.shape[1]):
-        comb = keys[:, m] * rows + r
+        key = keys[:, m]
+        comb = key * rows + r
         order = np.argsort(comb)
         sc = comb[order]
-        at = np.searchsorted(sc, keys[:, m] * rows + start) - 1
+        at = np.searchsorted(sc, key * rows + start) - 1
         for c in range(_RANS_CANDIDATES_PER_KEY):
-            p = at - c
-            ok = p >= 0
-            p = np.where(ok, p, 0)
-            cands.append(np.where(ok & (sc[p] // rows == keys[:, m]), order[p], -1))
+            p = np.maximum(at - c, 0)
+            cands.append(np.where((at >= c) & (sc[p] // rows == key), order[p], -1))
     cand = np.stack(cands, axis=1)
-    cand = np.where((cand >= 0) & (r[:, None] - cand <= window), cand, -1)
+    cand[(cand < 0) | (r[:, None] - cand > window)] = -1
     cand.sort(axis=1)
     keep = cand >= 0
     keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
@@ -1655,12 +1696,15 @@ def _rans_find_refs(dense, s, window, alphabet):
     pc = cand[pr, pc]
     refs = np.zeros(rows, np.int64)
     if pr.size:
-        score = (sig[pr] == sig[pc]).sum(axis=1)
+        score = np.empty(pr.size, np.int64)
+        step = max(1, _RANS_CHUNK // samples)
+        for a in range(0, pr.size, step):
+            score[a:a + step] = np.count_nonzero(sig[pr[a:a + step]] == sig[pc[a:a + step]], axis=1)
         rank = score * (1 << 20) - (pr - pc)
         first = np.concatenate([[0], np.flatnonzero(pr[1:] != pr[:-1]) + 1])
         best = np.maximum.reduceat(rank, first)
         refs[pr[first]] = (-best) & ((1 << 20) - 1)
-    return refs, sig, valid
+    return refs
 
 
 def _rans_remap(values):
@@ -1685,12 +1729,11 @@ def enc_rans(data, p):
     if n == 0:
         return [tail.copy()], dict(p, period=max(period, 1 if contextual else 0), blockRows=max(1, p["blockRows"]),
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
-    counts = np.bincount(values, minlength=65536 if wide else 256)
-    present = counts > 0
+    present = _rans_count(values, 65536 if wide else 256) > 0
     alphabet = np.flatnonzero(present)
     A = alphabet.size
-    dense = np.take((np.cumsum(present) - 1).astype(np.int32), values)
-    out = [np.array([zlib.adler32(data.tobytes()) & 0xFFFFFFFF], "<u4").tobytes()]
+    dense = _rans_gather(np.cumsum(present) - 1, values, np.int32)
+    out = [np.array([zlib.adler32(data) & 0xFFFFFFFF], "<u4").tobytes()]
     precision = p["precision"] or _RANS_AUTO_PRECISION
     explicit = False
     if not contextual:
@@ -1710,10 +1753,10 @@ def enc_rans(data, p):
             # references must save more than they cost over the nearest refs, judged on the sampled
             # columns (see rans.ts)
             refs = _rans_nearest_refs(s.rows, s.B)
-            found, sig, valid = _rans_find_refs(dense, s, p["window"], A)
-            samples = sig.shape[1]
-            gain = (_rans_sampled_bits(sig, valid, refs, A) - _rans_sampled_bits(sig, valid, found, A)) * period
-            if gain > _rans_ref_bits(found) * samples:
+            sig = _rans_signatures(dense, s, A)
+            found = _rans_find_refs(sig, s, p["window"], A)
+            gain = (_rans_sampled_bits(sig, refs, A) - _rans_sampled_bits(sig, found, A)) * period
+            if gain > _rans_ref_bits(found) * sig.shape[1]:
                 refs, explicit = found, True
         keys = _rans_keys(dense, refs, period, A)
     m = _rans_build_model(keys, contextual, A, precision)
@@ -1842,16 +1885,15 @@ def dec_rans(streams, p, info):
         hist_row[real] = ctx_row[ids.reshape(-1)[real]]
         src = hist_row.reshape(s.levels, s.slots)
     hist = _rans_decode_core(s, tables, src, A << P, _rans_read_core(r, s))
-    dense = _rans_history_symbols(s, hist, P, n)
-    if dense.size and int(dense.max()) >= A:
+    out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
+    if out is None:
         _rans_corrupt("a symbol uses an unused context")
-    out = np.take(alphabet.astype("<u2" if wide else np.uint8), dense)
-    out = out.view(np.uint8) if wide else out
+    out = out.reshape(-1).view(np.uint8)
     if tail:
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])
     if r.remaining():
         _rans_corrupt("%d trailing bytes" % r.remaining())
-    if zlib.adler32(out.tobytes()) & 0xFFFFFFFF != check:
+    if zlib.adler32(out) & 0xFFFFFFFF != check:
         _rans_corrupt("checksum mismatch")
     return out
 `;

@@ -4,6 +4,8 @@ import { Cause, Data, Effect, Exit } from "effect";
 import { BUILTIN_PIPELINES } from "../codec/builtins.js";
 import { CodecError, parsePipeline, type PipelineNode } from "../codec/index.js";
 import { IoError, readBytes } from "../io/index.js";
+import { isGenomeRef, resolveGenome } from "../../results/resolve.js";
+import { DEFAULT_DB } from "../../results/store.js";
 
 /** A misuse the argument parser cannot see (exit 2, like commander's own usage errors). */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -33,18 +35,23 @@ export interface ChosenPipeline {
   readonly label: string;
 }
 
-/** --pipeline: a built-in name, a JSON string, or a path to a JSON file; absent means `default`. */
-export const resolvePipeline = (arg: string | undefined): Effect.Effect<ChosenPipeline, CodecError | IoError> =>
+/**
+ * --pipeline: a built-in name, a JSON string, a path to a JSON file, or a genome of the results
+ * database (`best`, `best:RUN`, a hash or a prefix of one); absent means `default`.
+ */
+export const resolvePipeline = (arg: string | undefined, db: string = DEFAULT_DB): Effect.Effect<ChosenPipeline, CodecError | IoError> =>
   Effect.gen(function* () {
     const name = arg ?? "default";
     const isJson = name.trimStart().startsWith("{");
-    let json: unknown;
+    let json: unknown = undefined;
     if (Object.hasOwn(BUILTIN_PIPELINES, name)) json = BUILTIN_PIPELINES[name].json;
     else if (isJson) json = yield* parseJsonText(name, "--pipeline");
     else if (existsSync(name)) json = yield* parseJsonText(new TextDecoder().decode(yield* readBytes(name)), name);
-    else
+    else if (isGenomeRef(name))
+      json = yield* Effect.try({ try: () => resolveGenome(name, db), catch: (e) => badPipeline((e as Error).message) });
+    if (json === undefined)
       return yield* Effect.fail(
-        badPipeline(`"${name}" is not a built-in pipeline (${Object.keys(BUILTIN_PIPELINES).join(", ")}), a JSON object or a JSON file`),
+        badPipeline(`"${name}" is not a built-in pipeline (${Object.keys(BUILTIN_PIPELINES).join(", ")}), a JSON object, a JSON file or a genome in ${db}`),
       );
     const node = yield* Effect.try({
       try: () => parsePipeline(json),

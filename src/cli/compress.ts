@@ -8,13 +8,14 @@ import { action, formatBytes, formatMs, formatRatio, out, resolvePipeline } from
 interface Options {
   readonly output: string;
   readonly pipeline?: string;
+  readonly db?: string;
   readonly raw?: boolean;
   readonly verbose?: boolean;
 }
 
 const run = (input: string, opts: Options) =>
   Effect.gen(function* () {
-    const chosen = yield* resolvePipeline(opts.pipeline);
+    const chosen = yield* resolvePipeline(opts.pipeline, opts.db);
     const bytes = yield* readBytes(input);
     const format = opts.raw ? "raw" : formatFromPath(input);
     const t0 = performance.now();
@@ -38,7 +39,8 @@ export const registerCompress = (program: Command): void => {
     .description("compress a file: raw bytes (.bf16 or any extension) to a frame, .npy/.safetensors to a container")
     .argument("<in>", "input file")
     .requiredOption("-o, --output <file>", "compressed output (.evc)")
-    .option("-p, --pipeline <pipeline>", "built-in name (see `evocodec pipelines`), JSON pipeline, or a JSON file (default: default)")
+    .option("-p, --pipeline <pipeline>", "built-in name (see `evocodec pipelines`), JSON pipeline, a JSON file, or a genome: `best`, `best:RUN`, a hash or prefix (default: default)")
+    .option("--db <file>", "results database for genome references", "results/evocodec.db")
     .option("--raw", "treat the input as raw bytes whatever its extension")
     .option("-v, --verbose", "list every tensor of a container")
     .addHelpText("after", "\nbf16 tensors (and raw input) use the chosen pipeline; other dtypes get one suited to them.")
