@@ -17,14 +17,21 @@ const bf16Fields = (sign: PipelineJson, exponent: PipelineJson, mantissa: Pipeli
   next: [sign, exponent, mantissa],
 });
 
-/** What `compress` uses for bf16 when no pipeline is given (switching it is this one line). */
-const DEFAULT_BF16: BuiltinPipeline = { json: bf16Fields(zstd(19), zstd(19), zstd(1)), summary: "bf16-fields; zstd 19 on sign and exponent, zstd 1 on the near-random mantissa" };
+/**
+ * What `compress` uses for bf16 when no pipeline is given: sign+exponent coded by rANS under the
+ * same column of the best-matching earlier row, mantissas (near-random) packed 7 bits and stored.
+ */
+const DEFAULT_BF16: BuiltinPipeline = {
+  json: { op: "bf16-se-m", next: [{ op: "rans", symbol: "u16", context: "rowref" }, { op: "store" }] },
+  summary: "bf16-se-m; rANS on sign+exponent under the best-matching earlier row, 7-bit mantissas stored",
+};
 
 const CANDIDATES: Readonly<Record<string, BuiltinPipeline>> = {
   "apex-baseline": { json: zstd(3), summary: "zstd level 3 on the raw bytes (the Apex reference)" },
   "lzma-baseline": { json: { op: "xz", preset: 9, extreme: "on" }, summary: "xz preset 9 extreme on the raw bytes" },
   "byte-planes-zstd": { json: { op: "byte-planes", width: 2, next: [zstd(19), zstd(19)] }, summary: "low/high byte planes, zstd 19 each" },
   "bf16-fields-zstd": { json: bf16Fields(zstd(3), zstd(3), zstd(3)), summary: "bf16-fields (sign | exponent | mantissa), zstd 3 per stream" },
+  "bf16-fields-zstd19": { json: bf16Fields(zstd(19), zstd(19), zstd(1)), summary: "bf16-fields; zstd 19 on sign and exponent, zstd 1 on the near-random mantissa" },
   default: DEFAULT_BF16,
 };
 
