@@ -1,15 +1,16 @@
 /**
  * rans backend: round trips in every mode on adversarial data, the entropy bound on large
- * generated and real streams, and refusal of damaged payloads (CodecError, never another
- * exception) in TypeScript and Python. Byte compatibility with the Python kernels on valid frames
- * is covered by the registry test (primitives.test.ts).
+ * generated and real streams, the cost and step count of the default schedule, byte-identical
+ * encodes in TypeScript and Python, and refusal of damaged payloads (CodecError, never another
+ * exception) in both. Cross decoding of valid frames is also covered by the registry test
+ * (primitives.test.ts).
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import rans, { ransEncodeWithStats, type RansParams } from "../primitives/backends/rans.js";
-import { encodeFrame } from "../src/codec/index.js";
+import { encodeFrame, toJson } from "../src/codec/index.js";
 import { CodecError } from "../src/codec/errors.js";
 import type { Params } from "../src/codec/primitive.js";
 import { adversarialBytes, bf16Tensor } from "./support/data.js";
@@ -83,6 +84,17 @@ const aboveContexts = (symbols: Int32Array, period: number, blockRows: number): 
   });
 
 /**
+ * Params that give every stream few lanes (at least 4096 symbols each), so that the bound
+ * measures the coder and its tables rather than the lane flushes, which the default schedule
+ * multiplies to stay within a few hundred steps (their cost has its own test below).
+ */
+const fewLanes = (p: RansParams, n: number): RansParams => ({
+  ...p,
+  lanes: Math.max(1, Math.floor(n / 4096)),
+  ...(p.context === "none" ? {} : { blockRows: p.context === "above" ? 2 ** 30 : 1 }),
+});
+
+/**
  * Encodes, checks the round trip and the bound. Order-0: the whole output within 1% of the
  * empirical entropy. Context modes: the coded symbols (lanes, flush and quantisation included)
  * within 1% of the empirical conditional entropy; the model table of a conditional model is real
@@ -90,11 +102,12 @@ const aboveContexts = (symbols: Int32Array, period: number, blockRows: number): 
  * corpus), so it gets its own bound (1.5%); rowref's per-row references (1-2% on byte-level
  * corpus files) must cost no more than a fixed-width code.
  */
-const assertNearEntropy = (data: Uint8Array, p: RansParams, what: string): void => {
+const assertNearEntropy = (data: Uint8Array, given: RansParams, what: string): void => {
+  const wide = given.symbol === "u16";
+  const symbols = symbolsOf(data, wide);
+  const p = fewLanes(given, symbols.length);
   const { payload, params: resolved, stats } = ransEncodeWithStats(data, p);
   equalBytes(decode(payload, resolved, data.length), data, `${what} round trip`);
-  const wide = p.symbol === "u16";
-  const symbols = symbolsOf(data, wide);
   let entropy = stats.entropyBits / 8;
   if (p.context === "none") entropy = conditionalEntropy(symbols, null);
   if (p.context === "above") entropy = conditionalEntropy(symbols, aboveContexts(symbols, resolved.period, resolved.blockRows));
@@ -109,6 +122,26 @@ const assertNearEntropy = (data: Uint8Array, p: RansParams, what: string): void 
   assert.ok(stats.sideBytes <= 0.015 * entropy + 64, `${what}: model of ${stats.sideBytes} bytes`);
   const rows = Math.ceil(symbols.length / resolved.period);
   assert.ok(stats.refBytes <= (rows * Math.log2(p.window + 1)) / 8 + 64, `${what}: ${stats.refBytes} bytes of references for ${rows} rows`);
+};
+
+/**
+ * The default schedule takes at most ~256 steps (a numpy decoder pays per step; sub-steps may
+ * round that up) and each of its lanes costs at most 24 bits over the few-lane encode (the start
+ * state's length field and the bits it holds beyond its information, the warm-up count, and the
+ * coarse coding while a state is small).
+ */
+const assertDefaultSchedule = (data: Uint8Array, p: RansParams, what: string): void => {
+  const n = symbolsOf(data, p.symbol === "u16").length;
+  const { payload, params: resolved, stats } = ransEncodeWithStats(data, p);
+  equalBytes(decode(payload, resolved, data.length), data, `${what} round trip`);
+  const few = ransEncodeWithStats(data, fewLanes(p, n));
+  assert.ok(stats.steps <= 2 * 256, `${what}: ${stats.steps} steps`);
+  if (n >= 256 * 256) assert.ok(stats.steps >= 128, `${what}: only ${stats.steps} steps (too many lanes)`);
+  // rowref also pays for its groups of rows: a row's reference must lie in an earlier group, and
+  // the first group has none (2-4% on byte-level corpus files)
+  const extra = payload.length - few.payload.length - (stats.refBytes - few.stats.refBytes);
+  const allowance = (p.context === "rowref" ? 0.05 : 0.002) * few.payload.length;
+  assert.ok(extra <= (stats.lanes * 24) / 8 + allowance, `${what}: ${stats.lanes} lanes cost ${extra} bytes over ${few.stats.lanes}`);
 };
 
 describe("rans round-trips every mode", () => {
@@ -158,7 +191,10 @@ describe("rans output is within 1% of the empirical entropy on 512 KiB+ streams"
     const streams: Array<[string, Uint8Array, "u8" | "u16"]> = [];
     for (const ratio of [0.3, 0.8, 0.97, 1]) streams.push([`u8 ratio ${ratio}`, toBytes(Array.from({ length: 600 * KIB }, () => geometric(rnd, ratio, 256)), false), "u8"]);
     for (const ratio of [0.9, 0.99]) streams.push([`u16 ratio ${ratio}`, toBytes(Array.from({ length: 300 * KIB }, () => geometric(rnd, ratio, 512) * 97), true), "u16"]);
-    for (const [what, data, symbol] of streams) assertNearEntropy(data, params({ symbol, context: "none" }), what);
+    for (const [what, data, symbol] of streams) {
+      assertNearEntropy(data, params({ symbol, context: "none" }), what);
+      assertDefaultSchedule(data, params({ symbol, context: "none" }), what);
+    }
     const [what, data] = streams[1];
     for (const context of ["above", "rowref"] as const) assertNearEntropy(data, params({ context, period: 512 }), `${what} ${context}`);
   });
@@ -197,8 +233,43 @@ describe("rans output is within 1% of the empirical entropy on 512 KiB+ streams"
       for (const context of CONTEXTS) {
         assertNearEntropy(exponent, params({ symbol: "u8", context }), `${url.pathname} exponent ${context}`);
         assertNearEntropy(se, params({ symbol: "u16", context }), `${url.pathname} se ${context}`);
+        assertDefaultSchedule(se, params({ symbol: "u16", context }), `${url.pathname} se ${context}`);
       }
     }
+  });
+});
+
+describe("rans encodes byte-identically in TypeScript and Python", () => {
+  it("every mode and symbol size on adversarial data, generated structure and corpus slices", () => {
+    const inputs: Array<[RansParams, Uint8Array]> = fc.sample(fc.tuple(rans.arbitrary as fc.Arbitrary<RansParams>, fc.oneof(adversarialBytes, bf16Tensor(64, 48))), { numRuns: 60, seed: 7 });
+    const rnd = random(9);
+    const cols = 96;
+    const rows = 300;
+    const sym = new Int32Array(rows * cols);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        const copy = r > 4 && rnd() < 0.5 ? sym[(r - 1 - Math.floor(rnd() * Math.min(r, 40))) * cols + c] : -1;
+        sym[r * cols + c] = copy >= 0 && rnd() < 0.9 ? copy : 100 + geometric(rnd, 0.6, 20);
+      }
+    for (const symbol of SYMBOLS)
+      for (const context of CONTEXTS) inputs.push([params({ symbol, context, period: cols }), toBytes(sym, symbol === "u16")]);
+    const url = new URL("fwd_hidden_L1_step0100_1024x320.bf16", ACTIVATIONS);
+    if (existsSync(url)) {
+      const raw = new Uint8Array(readFileSync(url)).subarray(0, 2 * 320 * 300);
+      const se = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i += 2) {
+        const v = raw[i] | (raw[i + 1] << 8);
+        se[i] = (v >>> 7) & 0xff;
+        se[i + 1] = v >>> 15;
+      }
+      for (const context of CONTEXTS) inputs.push([params({ symbol: "u16", context }), se], [params({ symbol: "u8", context }), raw]);
+    }
+    const frames = inputs.map(([p, data]) => encodeFrame(node(rans, p), data).frame);
+    const results = runPython(inputs.map(([p, data]) => ({ encode: data, pipeline: toJson(node(rans, p)) })));
+    results.forEach((res, i) => {
+      if (!res.ok) throw new Error(`python encode #${i} (${JSON.stringify(inputs[i][0])}) failed: ${res.message}`);
+      equalBytes(res.bytes, frames[i], `frame #${i} (${JSON.stringify(inputs[i][0])}, ${inputs[i][1].length} bytes)`);
+    });
   });
 });
 

@@ -6,52 +6,66 @@
  * raw). Symbols are remapped to dense indices 0..A-1 (A = distinct values, sorted ascending).
  *
  * Schedule. Context modes see the n symbols as rows of C = period columns (the last row may be
- * partial). Rows are cut into blocks of B = blockRows rows (the last may be short). Each row of a
- * block is coded by W lanes: with K = min(lanes, C), s = ceil(C / K) sub-steps per row and
- * W = ceil(C / s), lane (block b, g) codes column j*W + g of row b*B + t at step t*s + j
- * (j = 0..s-1; positions past the row end or past n are skipped). Lane index = b*W + g, and every
- * step visits lanes in increasing index. A row's context row (d rows up) is used only when it is
- * decoded at an earlier step, i.e. its index within its block is smaller; otherwise the fixed
- * context A is used. Order-0 mode is the same schedule with C = W = lanes and one block.
+ * partial); order-0 mode sees rows of C = lanes columns. With B = min(blockRows, rows), rows form
+ * a grid of V levels by Q slots, row(t, k) being the row at level t and slot k:
+ *   above:         blocks of B rows, Q = ceil(rows / B), V = B, row(t, k) = k*B + t;
+ *   rowref, none:  groups of B rows, V = ceil(rows / B), Q = B, row(t, k) = t*B + k
+ *                  (order-0 uses B = 1).
+ * With K = min(lanes, C), a row is coded in s = ceil(C / K) sub-steps of W = ceil(C / s) columns:
+ * lane k*W + g (Q*W lanes) codes column j*W + g of row(t, k) at step t*s + j (S = V*s steps; t < V,
+ * j < s, g < W); a lane is idle where that row, column or position does not exist (>= rows, >= C,
+ * >= n). Every step visits lanes in increasing index. A row's context row (d rows up) is thus
+ * decoded at an earlier step:
  *   none:   every symbol has context 0.
- *   above:  row r uses d = 1 when r mod B > 0, else the fixed context.
- *   rowref: row r uses d = refs[r] (0 = fixed context); 0 < d <= min(window, r) and
- *           (r - d) mod B < r mod B. The context is the dense symbol d*C positions earlier.
+ *   above:  d = 1 when r mod B > 0, else the fixed context A.
+ *   rowref: d = refs[r] (0 = fixed context A), 0 < d <= min(window, r) and d > r mod B (the
+ *           context row lies in an earlier group); "nearest" refs are d = 1 + (r mod B) for r >= B.
+ * The context is the dense symbol d*C positions earlier.
  *
  * Coder: 32-bit states, 16-bit renormalisation words, total frequency M = 2^P (P = precision).
  * The encoder starts every lane at state 1 and runs the schedule backwards; before coding a
  * symbol of frequency f it emits the low 16 bits (and shifts) when x >= f * 2^(32-P), then
- * x = (x div f) * M + cum + x mod f. Symbols coded while x < 2^16 (a lane's last ones, "warm-up")
- * never emit. The decoder: slot = x mod M, symbol s with cum <= slot < cum + f,
- * x = f * (x >> P) + slot - cum, then, unless the symbol is one of the lane's last k (warm-up),
- * if x < 2^16 it reads x = x * 2^16 + next word. Every lane must end at state 1 and every word
- * must be used.
+ * x = (x div f) * M + cum + x mod f. A lane's read limit R is the step of its earliest symbol (in
+ * decode order) that the encoder codes while x < 2^16 (its "warm-up"; R = 0 for a lane with no
+ * symbol). The decoder: slot = x mod M, symbol s with cum <= slot < cum + f,
+ * x = f * (x >> P) + slot - cum, then, if the step is before R and x < 2^16, it reads
+ * x = x * 2^16 + next word. Every lane must end at state 1, every word must be used, and (R
+ * being exactly that step) a lane with a symbol has R < S and x < 2^16 after its symbol at step
+ * R, a lane without symbols has R = 0.
  *
  * Payload (varints are LEB128):
  *   empty stream (no symbol): only the odd tail byte, if any.
  *   check: u32 LE Adler-32 of the decoded bytes (the lanes' end states alone catch little damage
  *          in the warm-up, and 4 bytes for the stream are cheaper than 16 check bits per lane)
  *   side:  plain(bytes of the varints of the model, see below)
- *   refs:  plain(bit length of each row's ref) | for lengths b = 2..16 in turn, the low b - 1
- *          bits of the refs of that length, in row order, packed b - 1 bits each MSB-first and
- *          zero-padded to a byte                                  (rowref only)
+ *   refs:  varint 0 (the nearest refs) | varint 1, plain(bit length of each row's ref), then for
+ *          lengths b = 2..16 in turn the low b - 1 bits of the refs of that length, in row order,
+ *          packed b - 1 bits each MSB-first and zero-padded to a byte           (rowref only)
  *   core:  the main stream's lane section
  *   tail:  the odd last input byte (u16 only)
  * plain(values) = varint m | if m > 0: varint a | a distinct values ascending as v0, then
  *   (v_i - v_(i-1) - 1) | varint P | (q_i - 1) for i < a-1 (q_(a-1) = 2^P - sum) | varint lanes |
  *   core of an order-0 stream of m symbols with that one table (frequency q_i of value i).
- * core = byte kw | k_l (warm-up symbol counts) packed kw bits each, MSB-first, ceil(lanes*kw/8)
- *   bytes | lanes u32 LE decoder start states | varint words | words u16 LE.
+ * core = byte kw | (S - R) of each lane packed kw bits each | byte ks | (bit length - 1) of each
+ *   lane's decoder start state packed ks bits each | the bits of each start state below its
+ *   leading one, concatenated | varint words | words u16 LE. Bit fields are MSB-first, each group
+ *   zero-padded to a byte.
  * Model varints: A | alphabet as v0, gaps-1 | (context modes: U | used context ids as c0,
  *   gaps-1 (ids 0..A, A = fixed)) | per used context (k_c - 1) | per context (P - P_c) |
  *   per context its k_c symbol indices as s0, gaps-1 | per context (q - 1) of its first k_c - 1
  *   symbols (the last gets 2^P_c minus the others, >= 1). Frequencies are f = q << (P - P_c):
  *   each context has its own scale P_c <= P, chosen by the encoder for size.
  *
- * Encoder choices (not part of the format): auto lanes keep the flush near 0.5% of the output
- * and steps <= 4096; auto blockRows gives each lane a whole column when the budget allows;
- * rowref refs maximise matches on 32 sampled columns, and fall back to the "above" pattern when
- * they cost more than they save; per-context scales minimise coded size plus table size.
+ * Encoder choices (not part of the format; TS and Python make the same ones, in integer
+ * arithmetic, so their outputs are byte-identical): auto schedules take about TARGET_STEPS steps
+ * (blocks / groups of rows when there are more rows than that, else sub-steps); nested streams
+ * take PLAIN_STEPS steps; auto precision is 11 bits (small numpy slot tables), up to 13 for
+ * alphabets over 64 symbols; rowref candidates are, for each row, the nearest row of the
+ * previous group and the last two rows before its group that agree with it on each pair of 48
+ * sampled columns; the candidate agreeing with it on most of 128 sampled columns wins (nearest
+ * on ties), and the refs are kept only when they save more than they cost over the nearest refs
+ * on the 48 columns (rows of 16 columns or more); per-context scales minimise coded size plus
+ * table size (fixed-point log2).
  */
 import fc from "fast-check";
 import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
@@ -61,23 +75,23 @@ import { packBits, packedLength, unpackBits } from "../kernels.js";
 import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved, resolvePeriod } from "../matrix.js";
 
 const STATE_LOW = 1 << 16;
-const STATE_START = 1;
 const MAX_PRECISION = 16;
-const AUTO_PRECISION = 13;
-/** Columns sampled per row when scoring candidate reference rows. */
-const SAMPLE_COLUMNS = 32;
-/** Auto lane count: flush cost (~20 bits a lane) kept near 0.5% of the estimated output. */
-const FLUSH_SHARE = 0.005;
-const LANE_BITS = 20;
-/** Symbols per lane of the nested (side information) streams. */
-const PLAIN_STEPS = 256;
-const PLAIN_LANE_BITS = 2000;
-/** Auto lanes never leave more steps than this (a Python decoder pays per step). */
-const MAX_AUTO_STEPS = 4096;
+/** Auto schedules aim at this many steps: a numpy decoder pays per step, every lane pays a flush (~11 bits). */
+const TARGET_STEPS = 256;
+/** Steps of the nested (side information) streams. */
+const PLAIN_STEPS = 16;
+/** Reference rows: columns sampled per row whose pairs are keys, and columns sampled to score candidates. */
+const KEY_COLUMNS = 48;
+const CANDIDATES_PER_KEY = 2;
+const SCORE_COLUMNS = 128;
+/** Shorter rows never look for reference rows (a ref costs more than such a row can save). */
+const MIN_REF_COLUMNS = 16;
 const LANES_MAX = 65535;
 const BLOCK_ROWS_MAX = 2 ** 30;
+const COUNT_TABLE_MAX = 1 << 22;
 
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Adler-32 (RFC 1950), as Python's zlib.adler32. */
 const adler32 = (b: Uint8Array): number => {
@@ -96,6 +110,43 @@ const adler32 = (b: Uint8Array): number => {
 };
 const bitLength = (v: number): number => 32 - Math.clz32(v);
 const ceilLog2 = (v: number): number => (v <= 1 ? 0 : bitLength(v - 1));
+/** Auto precision: 11 bits, up to 13 for alphabets over 64 symbols (see the encoder choices). */
+const autoPrecision = (alphabet: number): number => Math.min(13, Math.max(11, ceilLog2(alphabet) + 5));
+
+// ---------------------------------------------------------------- fixed-point log2
+
+/** log2 in units of 2^-LOG_FRAC bits, from integers only (so TS and numpy agree to the bit). */
+const LOG_FRAC = 12;
+const LOG_ONE = 1 << LOG_FRAC;
+/** LOG_TABLE[i] = log2(1 + i / 1024) by repeated squaring of a 20-bit fixed-point mantissa. */
+const LOG_TABLE = (() => {
+  const table = new Int32Array(1024);
+  for (let i = 0; i < 1024; i++) {
+    let y = (1024 + i) * 1024;
+    let r = 0;
+    for (let b = LOG_FRAC - 1; b >= 0; b--) {
+      y = Math.floor((y * y) / 2 ** 20);
+      if (y >= 2 ** 21) {
+        y = Math.floor(y / 2);
+        r |= 1 << b;
+      }
+    }
+    table[i] = r;
+  }
+  return table;
+})();
+/** Fixed-point log2 of an integer 1 <= v < 2^32. */
+const log2fx = (v: number): number => {
+  const e = 31 - Math.clz32(v);
+  const m = e >= 10 ? v >>> (e - 10) : v << (10 - e);
+  return e * LOG_ONE + LOG_TABLE[m - 1024];
+};
+/** sum of c * log2(c) over counts (fixed point), the building block of empirical entropies. */
+const sumCLogC = (counts: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] > 1) s += counts[i] * log2fx(counts[i]);
+  return s;
+};
 
 // ---------------------------------------------------------------- schedule
 
@@ -103,39 +154,58 @@ interface Schedule {
   readonly n: number;
   readonly cols: number;
   readonly rows: number;
+  /** B: rows per block (above) or per group (rowref, none) */
   readonly blockRows: number;
-  readonly blocks: number;
+  /** true: blocks of B rows decoded side by side (above); false: groups of B rows in turn */
+  readonly blocked: boolean;
+  readonly levels: number;
+  readonly slots: number;
   /** sub-steps per row */
   readonly sub: number;
-  /** lanes per block row */
+  /** lanes per slot */
   readonly width: number;
   readonly lanes: number;
+  readonly steps: number;
 }
 
-const schedule = (n: number, cols: number, blockRows: number, lanesPerRow: number): Schedule => {
+const schedule = (n: number, cols: number, blockRows: number, lanesPerRow: number, blocked: boolean): Schedule => {
   const rows = Math.max(1, Math.ceil(n / cols));
   const b = Math.min(blockRows, rows);
   const sub = Math.ceil(cols / Math.min(lanesPerRow, cols));
   const width = Math.ceil(cols / sub);
-  const blocks = Math.ceil(rows / b);
-  return { n, cols, rows, blockRows: b, blocks, sub, width, lanes: blocks * width };
+  const levels = blocked ? b : Math.ceil(rows / b);
+  const slots = blocked ? Math.ceil(rows / b) : b;
+  return { n, cols, rows, blockRows: b, blocked, levels, slots, sub, width, lanes: slots * width, steps: levels * sub };
 };
 
-/** Number of symbols each lane codes. */
-const laneCounts = (s: Schedule): Int32Array => {
-  const out = new Int32Array(s.lanes);
-  const lastRowLength = s.n - (s.rows - 1) * s.cols;
-  for (let b = 0; b < s.blocks; b++) {
-    const rowsInBlock = Math.min(s.blockRows, s.rows - b * s.blockRows);
-    for (let g = 0; g < s.width; g++) {
-      const perRow = Math.ceil((s.cols - g) / s.width);
-      let count = rowsInBlock * perRow;
-      if (b === s.blocks - 1) count -= perRow - Math.ceil(Math.max(0, lastRowLength - g) / s.width);
-      out[b * s.width + g] = count;
-    }
+/** Whether each lane codes any symbol (a lane that codes none at step 0 codes none at all). */
+const codingLanes = (s: Schedule): Uint8Array => {
+  const out = new Uint8Array(s.lanes);
+  for (let k = 0; k < s.slots; k++) {
+    const row = s.blocked ? k * s.blockRows : k;
+    const count = row < s.rows ? Math.max(0, Math.min(s.width, s.cols, s.n - row * s.cols)) : 0;
+    out.fill(1, k * s.width, k * s.width + count);
   }
   return out;
 };
+
+/** Order-0 streams: rows of `lanes` symbols, one row a step. */
+const flatSchedule = (n: number, lanes: number): Schedule => schedule(n, lanes, 1, lanes, false);
+
+/** blockRows and lanes per row of an auto schedule: about TARGET_STEPS steps. */
+const autoSchedule = (n: number, cols: number, blocked: boolean): { blockRows: number; lanes: number } => {
+  const rows = Math.ceil(n / cols);
+  if (rows >= TARGET_STEPS) {
+    const perLevel = Math.ceil(rows / TARGET_STEPS);
+    return { blockRows: blocked ? Math.ceil(rows / perLevel) : perLevel, lanes: Math.min(cols, LANES_MAX) };
+  }
+  const sub = Math.min(cols, Math.max(1, Math.floor(TARGET_STEPS / rows)));
+  return { blockRows: blocked ? rows : 1, lanes: Math.min(LANES_MAX, Math.ceil(cols / sub)) };
+};
+
+/** Each row's context distance in "above" mode and the "nearest" refs of rowref mode. */
+const aboveRefs = (rows: number, b: number): Int32Array => Int32Array.from({ length: rows }, (_, r) => (r % b === 0 ? 0 : 1));
+const nearestRefs = (rows: number, b: number): Int32Array => Int32Array.from({ length: rows }, (_, r) => (r >= b ? 1 + (r % b) : 0));
 
 // ---------------------------------------------------------------- model (encoder side)
 
@@ -165,7 +235,7 @@ const normalise = (counts: Int32Array, from: number, to: number, total: number, 
 
 /**
  * Picks the scale bits of one context: the smallest estimated coded size plus table size
- * (about log2(q) + 1 bits a frequency), then normalises to it. Returns the scale bits.
+ * (about log2(q) + 1 bits a frequency), in fixed point, then normalises to it. Returns the bits.
  */
 const chooseScale = (counts: Int32Array, from: number, to: number, total: number, maxBits: number, q: Int32Array): number => {
   const k = to - from;
@@ -180,9 +250,9 @@ const chooseScale = (counts: Int32Array, from: number, to: number, total: number
       for (let i = from; i < to; i++) {
         const v = Math.max(1, Math.round((counts[i] * scale) / total));
         sum += v;
-        cost += Math.log2(v) + 1 - counts[i] * Math.log2(v);
+        cost += (1 - counts[i]) * log2fx(v) + LOG_ONE;
       }
-      cost += total * Math.log2(sum);
+      cost += total * log2fx(sum);
       if (cost < bestCost) {
         bestCost = cost;
         bestBits = bits;
@@ -200,56 +270,92 @@ interface Model {
   /** per used context: first pair index (length U + 1) */
   readonly start: Int32Array;
   readonly scale: Int32Array;
-  /** per pair (by context then symbol): dense symbol and quantised frequency */
+  /** per pair (by context then symbol): dense symbol, quantised frequency, coder frequency, cumulative frequency */
   readonly symbol: Int32Array;
   readonly q: Int32Array;
-  /** per pair: coder frequency and cumulative frequency; per position: its pair */
   readonly freq: Int32Array;
   readonly cum: Int32Array;
-  readonly pairOf: Int32Array;
+  /** key (context * alphabet + symbol) -> pair when the key space is small, else each position's pair */
+  readonly keyPair: Int32Array | null;
+  readonly pairOf: Int32Array | null;
   /** empirical entropy of the symbols given their contexts, in bits */
   readonly entropyBits: number;
 }
 
-const COUNT_TABLE_MAX = 1 << 22;
+type Symbols = Uint8Array | Uint16Array | Int32Array;
 
-// small monomorphic loops (V8 optimises them once for every caller)
-const countInto = (key: Int32Array, table: Int32Array): void => {
-  for (let p = 0; p < key.length; p++) table[key[p]]++;
-};
-const gather = (from: Int32Array, index: Int32Array, out: Int32Array): void => {
-  for (let p = 0; p < index.length; p++) out[p] = from[index[p]];
-};
+/**
+ * Where the keys come from: position p of row r has key ctx * alphabet + dense[p] with ctx the
+ * symbol refs[r] rows up (refs[r] = 0: the fixed context A); no refs: key = dense[p] (order-0).
+ */
+interface KeySource {
+  readonly dense: Symbols;
+  readonly refs: Int32Array | null;
+  readonly cols: number;
+  readonly alphabet: number;
+}
 
-/** Counts (context, symbol) pairs, picks scales and frequencies; ctx = null means one context. */
-const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number, maxPrecision: number): Model => {
+const keySpace = (src: KeySource): number => (src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+
+/** Calls visit(p, key) for every position, row by row. */
+const forEachKey = (src: KeySource, visit: (p: number, key: number) => void): void => {
+  const { dense, refs, cols, alphabet } = src;
   const n = dense.length;
-  const contextCount = ctx ? alphabet + 1 : 1;
-  // pairOf[p]: pair index of each position; pairs sorted by key = context * alphabet + symbol
-  const pairOf = new Int32Array(n);
+  if (!refs) {
+    for (let p = 0; p < n; p++) visit(p, dense[p]);
+    return;
+  }
+  const fixed = alphabet * alphabet;
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = refs[r] * cols;
+    const end = Math.min(n, p + cols);
+    if (back === 0) for (; p < end; p++) visit(p, fixed + dense[p]);
+    else for (; p < end; p++) visit(p, dense[p - back] * alphabet + dense[p]);
+  }
+};
+
+/** Counts of every key (a table over the key space). */
+const countKeys = (src: KeySource): Int32Array => {
+  const { dense, refs, cols, alphabet } = src;
+  const table = new Int32Array(keySpace(src));
+  const n = dense.length;
+  if (!refs) for (let p = 0; p < n; p++) table[dense[p]]++;
+  else
+    for (let r = 0, p = 0; p < n; r++) {
+      const back = refs[r] * cols;
+      const end = Math.min(n, p + cols);
+      if (back === 0) for (const fixed = alphabet * alphabet; p < end; p++) table[fixed + dense[p]]++;
+      else for (; p < end; p++) table[dense[p - back] * alphabet + dense[p]]++;
+    }
+  return table;
+};
+
+/** Picks scales and frequencies for the (context, symbol) pairs of the keys. */
+const buildModel = (src: KeySource, maxPrecision: number, counted?: Int32Array): Model => {
+  const { alphabet, dense } = src;
+  const n = dense.length;
   let keys: Float64Array;
   let counts: Int32Array;
-  if (contextCount * alphabet <= COUNT_TABLE_MAX) {
-    const key = ctx ? new Int32Array(n) : dense;
-    if (ctx) for (let p = 0; p < n; p++) key[p] = ctx[p] * alphabet + dense[p];
-    const table = new Int32Array(contextCount * alphabet);
-    countInto(key, table);
+  let keyPair: Int32Array | null = null;
+  let pairOf: Int32Array | null = null;
+  if (keySpace(src) <= COUNT_TABLE_MAX) {
+    const table = counted ?? countKeys(src);
     let pairs = 0;
     for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
     keys = new Float64Array(pairs);
     counts = new Int32Array(pairs);
+    keyPair = new Int32Array(table.length);
     for (let i = 0, j = 0; i < table.length; i++)
       if (table[i] > 0) {
         keys[j] = i;
         counts[j] = table[i];
-        table[i] = j++;
+        keyPair[i] = j++;
       }
-    gather(table, key, pairOf);
   } else {
+    // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
     const key = new Float64Array(n);
-    for (let p = 0; p < n; p++) key[p] = (ctx ? ctx[p] * alphabet : 0) + dense[p];
-    const sorted = key.slice();
-    sorted.sort();
+    forEachKey(src, (p, k) => (key[p] = k));
+    const sorted = key.slice().sort();
     let pairs = 0;
     for (let p = 0; p < n; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) pairs++;
     keys = new Float64Array(pairs);
@@ -258,6 +364,7 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
       if (p === 0 || sorted[p] !== sorted[p - 1]) keys[++j] = sorted[p];
       counts[j]++;
     }
+    pairOf = new Int32Array(n);
     for (let p = 0; p < n; p++) {
       let lo = 0;
       let hi = keys.length - 1;
@@ -271,7 +378,6 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
   }
   const pairs = keys.length;
   const symbol = new Int32Array(pairs);
-  const contextOfPair = new Int32Array(pairs);
   const starts: number[] = [];
   const contexts: number[] = [];
   for (let i = 0; i < pairs; i++) {
@@ -281,7 +387,6 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
       contexts.push(c);
       starts.push(i);
     }
-    contextOfPair[i] = contexts.length - 1;
   }
   starts.push(pairs);
   const used = contexts.length;
@@ -301,80 +406,112 @@ const buildModel = (dense: Int32Array, ctx: Int32Array | null, alphabet: number,
   }
   const freq = new Int32Array(pairs);
   const cum = new Int32Array(pairs);
-  for (let u = 0; u < used; u++) {
-    let c = 0;
-    for (let i = starts[u]; i < starts[u + 1]; i++) {
+  for (let u = 0; u < used; u++)
+    for (let i = starts[u], c = 0; i < starts[u + 1]; i++) {
       freq[i] = q[i] * 2 ** (precision - scale[u]);
       cum[i] = c;
       c += freq[i];
     }
-  }
-
-  return {
-    precision,
-    contexts: Int32Array.from(contexts),
-    start: Int32Array.from(starts),
-    scale,
-    symbol,
-    q,
-    freq,
-    cum,
-    pairOf,
-    entropyBits,
-  };
+  return { precision, contexts: Int32Array.from(contexts), start: Int32Array.from(starts), scale, symbol, q, freq, cum, keyPair, pairOf, entropyBits };
 };
 
 // ---------------------------------------------------------------- coder core
 
 interface Lanes {
+  /** per lane: S - R (steps from its warm-up on) */
   readonly warm: Int32Array;
   readonly states: Float64Array;
   readonly words: Uint16Array;
 }
 
-/** Runs the schedule backwards: returns warm-up counts, final states and words in decode order. */
-const encodeCore = (s: Schedule, model: Model): Lanes => {
-  const { freq, cum, pairOf, precision } = model;
-  const states = new Float64Array(s.lanes).fill(STATE_START);
-  const warm = new Int32Array(s.lanes);
-  const words = new Uint16Array(s.n);
-  let w = s.n;
-  const M = 2 ** precision;
-  const limitUnit = 2 ** (32 - precision);
-  const { cols, rows, blockRows, blocks, sub, width, n } = s;
-  for (let t = blockRows - 1; t >= 0; t--)
-    for (let j = sub - 1; j >= 0; j--)
-      for (let b = blocks - 1; b >= 0; b--) {
-        const r = b * blockRows + t;
+/** Runs the schedule backwards: returns warm-up step counts, final states and words in decode order. */
+const encodeCore = (s: Schedule, model: Model, src: KeySource): Lanes => {
+  const { freq, cum, keyPair, pairOf, precision } = model;
+  const { dense, refs, alphabet } = src;
+  const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
+  const states = new Float64Array(lanes).fill(1);
+  const readLimit = new Int32Array(lanes);
+  const words = new Uint16Array(n);
+  // by key (or by pair without a key table), side by side: the emit threshold, x div f as
+  // floor(x * rcp) (1/f nudged up by 2^-50 relative: exact for x < 2^32, f <= 2^16), M - f, cum
+  const size = keyPair ? keyPair.length : freq.length;
+  const coder = new Float64Array(4 * size);
+  for (let i = 0; i < size; i++) {
+    const pair = keyPair ? keyPair[i] : i;
+    const f = freq[pair];
+    coder[4 * i] = f * 2 ** (32 - precision);
+    coder[4 * i + 1] = (1 / f) * (1 + 2 ** -50);
+    coder[4 * i + 2] = 2 ** precision - f;
+    coder[4 * i + 3] = cum[pair];
+  }
+  const fixed = refs ? alphabet * alphabet : 0;
+  let w = n;
+  for (let t = levels - 1; t >= 0; t--)
+    for (let j = sub - 1; j >= 0; j--) {
+      const step = t * sub + j;
+      for (let k = slots - 1; k >= 0; k--) {
+        const r = blocked ? k * blockRows + t : t * blockRows + k;
         if (r >= rows) continue;
-        const lane0 = b * width;
         const base = r * cols + j * width;
+        const back = refs ? refs[r] * cols : 0;
+        const lane0 = k * width;
         for (let g = Math.min(width, cols - j * width, n - base) - 1; g >= 0; g--) {
-          const pair = pairOf[base + g];
-          const f = freq[pair];
+          const p = base + g;
+          const i = 4 * (keyPair ? (back > 0 ? dense[p - back] * alphabet : fixed) + dense[p] : pairOf![p]);
           let x = states[lane0 + g];
-          if (x < STATE_LOW) warm[lane0 + g]++;
-          else if (x >= f * limitUnit) {
+          if (x < STATE_LOW) readLimit[lane0 + g] = step;
+          else if (x >= coder[i]) {
             words[--w] = x & 0xffff;
             x = x >>> 16;
           }
-          const d = Math.floor(x / f);
-          states[lane0 + g] = d * M + (x - d * f) + cum[pair];
+          states[lane0 + g] = x + Math.floor(x * coder[i + 1]) * coder[i + 2] + coder[i + 3];
         }
       }
+    }
+  const warm = Int32Array.from(readLimit, (limit) => steps - limit);
   return { warm, states, words: words.subarray(w) };
+};
+
+/** The low lengths[i] bits of each value, concatenated MSB-first and zero-padded to a byte. */
+const packVarBits = (values: ArrayLike<number>, lengths: ArrayLike<number>): Uint8Array => {
+  let total = 0;
+  for (let i = 0; i < lengths.length; i++) total += lengths[i];
+  const out = new Uint8Array(Math.ceil(total / 8));
+  let acc = 0; // < 8 pending bits
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < values.length; i++) {
+    let left = lengths[i];
+    while (left > 0) {
+      const take = Math.min(left, 16);
+      acc = acc * 2 ** take + (Math.floor(values[i] / 2 ** (left - take)) % 2 ** take);
+      bits += take;
+      left -= take;
+      while (bits >= 8) {
+        bits -= 8;
+        out[o++] = Math.floor(acc / 2 ** bits);
+        acc %= 2 ** bits;
+      }
+    }
+  }
+  if (bits > 0) out[o] = acc * 2 ** (8 - bits);
+  return out;
 };
 
 const writeCore = (out: ByteWriter, lanes: Lanes): void => {
   let top = 0;
   for (const k of lanes.warm) top = Math.max(top, k);
-  const kw = top === 0 ? 0 : bitLength(top);
+  const kw = bitLength(top);
   out.byte(kw);
   if (kw > 0) out.bytes(packBits(lanes.warm, kw));
-  const states = new Uint8Array(4 * lanes.states.length);
-  const view = new DataView(states.buffer);
-  lanes.states.forEach((x, i) => view.setUint32(4 * i, x, true));
-  out.bytes(states);
+  // states as their bit length - 1 and the bits below the leading one
+  const lengths = Int32Array.from(lanes.states, (x) => bitLength(x) - 1);
+  let longest = 0;
+  for (const b of lengths) longest = Math.max(longest, b);
+  const ks = bitLength(longest);
+  out.byte(ks);
+  if (ks > 0) out.bytes(packBits(lengths, ks));
+  out.bytes(packVarBits(lanes.states, lengths));
   out.varint(lanes.words.length);
   const words = new Uint8Array(2 * lanes.words.length);
   for (let i = 0; i < lanes.words.length; i++) {
@@ -387,7 +524,9 @@ const writeCore = (out: ByteWriter, lanes: Lanes): void => {
 interface LaneInput {
   readonly states: Float64Array;
   /** per lane, the step from which it reads no more words (its warm-up) */
-  readonly warmStep: Int32Array;
+  readonly readLimit: Int32Array;
+  /** lanes that code a symbol, each of which must be below 2^16 after its symbol at its read limit */
+  readonly codingCount: number;
   /** renormalisation words, little endian */
   readonly words: Uint16Array;
 }
@@ -395,9 +534,7 @@ interface LaneInput {
 const readCore = (r: ByteReader, s: Schedule): LaneInput => {
   const kw = r.byte();
   if (kw > 32) corrupt(`warm-up width ${kw}`);
-  const counts = laneCounts(s);
-  // normal[l]: symbols lane l decodes before its warm-up
-  const normal = new Int32Array(s.lanes);
+  const readLimit = new Int32Array(s.lanes).fill(s.steps);
   if (kw > 0) {
     const warm = new Uint32Array(s.lanes);
     const packed = r.take(packedLength(s.lanes, kw));
@@ -405,39 +542,55 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
     const spare = (8 - ((s.lanes * kw) % 8)) % 8;
     if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after the warm-up counts");
     for (let l = 0; l < s.lanes; l++) {
-      if (warm[l] > counts[l]) corrupt(`lane ${l} warm-up ${warm[l]} over its ${counts[l]} symbols`);
-      normal[l] = counts[l] - warm[l];
+      if (warm[l] > s.steps) corrupt(`lane ${l} warm-up of ${warm[l]} steps, the schedule has ${s.steps}`);
+      readLimit[l] = s.steps - warm[l];
     }
-  } else normal.set(counts);
-  const raw = r.take(4 * s.lanes);
-  const states = new Float64Array(s.lanes);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  for (let l = 0; l < s.lanes; l++) states[l] = view.getUint32(4 * l, true);
-  // a lane decodes perRow symbols per row of its block, one per step, at sub-steps 0..perRow-1
-  const warmStep = new Int32Array(s.lanes);
-  for (let l = 0; l < s.lanes; l++) {
-    const perRow = Math.ceil((s.cols - (l % s.width)) / s.width);
-    warmStep[l] = normal[l] < counts[l] ? Math.floor(normal[l] / perRow) * s.sub + (normal[l] % perRow) : s.blockRows * s.sub;
   }
+  // the encoder's limits exactly: every lane warms up for a step at least, one without symbols throughout
+  const coding = codingLanes(s);
+  for (let l = 0; l < s.lanes; l++)
+    if (readLimit[l] === s.steps || (!coding[l] && readLimit[l] !== 0)) corrupt(`lane ${l} warm-up of ${s.steps - readLimit[l]} steps`);
+  const ks = r.byte();
+  if (ks > 5) corrupt(`state length width ${ks}`);
+  const lengths = new Uint32Array(s.lanes);
+  if (ks > 0) {
+    const packed = r.take(packedLength(s.lanes, ks));
+    unpackBits(packed, s.lanes, ks, lengths);
+    const spare = (8 - ((s.lanes * ks) % 8)) % 8;
+    if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after the state lengths");
+  }
+  let total = 0;
+  for (const b of lengths) total += b;
+  const low = r.take(Math.ceil(total / 8));
+  const states = new Float64Array(s.lanes);
+  for (let l = 0, bit = 0; l < s.lanes; l++) {
+    let x = 1;
+    for (let i = 0; i < lengths[l]; i++, bit++) x = x * 2 + ((low[bit >>> 3] >>> (7 - (bit & 7))) & 1);
+    states[l] = x;
+  }
+  if (total % 8 !== 0 && (low[low.length - 1] & ((1 << (8 - (total % 8))) - 1)) !== 0) corrupt("nonzero padding after the states");
   const count = r.varint();
   if (count > s.n) corrupt(`${count} words for ${s.n} symbols`);
   const raw16 = r.take(2 * count);
   const words = new Uint16Array(count);
   for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
-  return { states, warmStep, words };
+  let codingCount = 0;
+  for (const c of coding) codingCount += c;
+  return { states, readLimit, words, codingCount };
 };
 
-/** Decoder tables: a direct slot table per used context when small enough, else binary search. */
+/**
+ * Decoder tables. Direct (when small enough): per context id c (0..contexts-1) and slot, at
+ * c * M + slot, the symbol (-1 in an unused context) and (f - 1) << 16 | (slot - cum). Otherwise
+ * per used context (ordinal) a binary search over its cumulative frequencies.
+ */
 interface DecodeTables {
   readonly precision: number;
+  readonly direct: boolean;
+  readonly slotSymbol: Int32Array;
+  readonly slotCode: Uint32Array;
   /** context id -> used-context ordinal, -1 if unused */
   readonly ordinal: Int32Array;
-  readonly direct: boolean;
-  // direct: indexed by (ordinal << precision) | slot
-  readonly slotSymbol: Int32Array;
-  readonly slotFreq: Int32Array;
-  readonly slotBias: Int32Array;
-  // search: per ordinal, pairs start[o]..start[o+1] with cumulative frequencies
   readonly start: Int32Array;
   readonly pairCum: Int32Array;
   readonly pairFreq: Int32Array;
@@ -467,65 +620,118 @@ const buildDecodeTables = (
       c += pairFreq[i];
     }
   const M = 2 ** precision;
-  const direct = used * M <= directLimit;
-  const size = direct ? used * M : 0;
-  const slotSymbol = new Int32Array(size);
-  const slotFreq = new Int32Array(size);
-  const slotBias = new Int32Array(size);
-  if (direct)
-    for (let o = 0; o < used; o++)
+  const direct = contextSpace * M <= directLimit;
+  const slotSymbol = new Int32Array(direct ? contextSpace * M : 0);
+  const slotCode = new Uint32Array(direct ? contextSpace * M : 0);
+  if (direct) {
+    slotSymbol.fill(-1);
+    for (let o = 0; o < used; o++) {
+      const region = contextIds[o] * M;
       for (let i = start[o]; i < start[o + 1]; i++) {
-        const e0 = o * M + pairCum[i];
-        for (let k = 0; k < pairFreq[i]; k++) {
-          slotSymbol[e0 + k] = symbol[i];
-          slotFreq[e0 + k] = pairFreq[i];
-          slotBias[e0 + k] = k;
-        }
+        const e0 = region + pairCum[i];
+        const f = pairFreq[i];
+        slotSymbol.fill(symbol[i], e0, e0 + f);
+        const code = (f - 1) * 65536;
+        for (let k = 0; k < f; k++) slotCode[e0 + k] = code + k;
       }
-  return { precision, ordinal, direct, slotSymbol, slotFreq, slotBias, start, pairCum, pairFreq, pairSymbol: symbol };
+    }
+  }
+  return { precision, direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol: symbol };
+};
+
+/** Decoded symbol indices: one or two bytes each, so never more bytes than the decoded stream. */
+const denseArray = (alphabet: number, n: number): Uint8Array | Uint16Array => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
+
+/** The first step at which some lane stops reading words. */
+const firstLimit = (readLimit: Int32Array): number => {
+  let m = Infinity;
+  for (let l = 0; l < readLimit.length; l++) m = Math.min(m, readLimit[l]);
+  return m;
+};
+
+const checkEnd = (input: LaneInput, wp: number, limits: number): void => {
+  const { states, words, codingCount } = input;
+  for (let l = 0; l < states.length; l++) if (states[l] !== 1) corrupt(`lane ${l} ends in state ${states[l]}`);
+  if (wp !== words.length) corrupt(`${words.length - wp} words left over`);
+  if (limits !== codingCount) corrupt(`${codingCount - limits} lanes not warming up at their read limit`);
+};
+
+/**
+ * Order-0 with direct tables (one context, contiguous rows of `lanes` symbols): writes
+ * values[symbol] of every position to out.
+ */
+const decodeFlat = (s: Schedule, tables: DecodeTables, values: Int32Array, input: LaneInput, out: Symbols): void => {
+  const { states, readLimit, words } = input;
+  const P = tables.precision;
+  const mask = 2 ** P - 1;
+  const slotValue = Int32Array.from(tables.slotSymbol.subarray(0, mask + 1), (sym) => values[sym]);
+  const { slotCode } = tables;
+  const { width, n, steps } = s;
+  const wordCount = words.length;
+  const free = Math.min(steps, firstLimit(readLimit));
+  let wp = 0;
+  let limits = 0;
+  for (let t = 0, p = 0; p < n; t++) {
+    const end = Math.min(width, n - p);
+    const check = t >= free;
+    for (let l = 0; l < end; l++, p++) {
+      let x = states[l];
+      const slot = x & mask;
+      out[p] = slotValue[slot];
+      const code = slotCode[slot];
+      x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
+      if (x < STATE_LOW) {
+        if (!check || t < readLimit[l]) {
+          if (wp >= wordCount) corrupt("out of words");
+          x = x * 65536 + words[wp++];
+        } else if (t === readLimit[l]) limits++;
+      } else if (check && t === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
+      states[l] = x;
+    }
+  }
+  checkEnd(input, wp, limits);
 };
 
 /**
  * Decodes the schedule into dense[] (context symbols come from dense itself). `refs` gives each
  * row's context distance (0 = fixed context `fixed`); null means order-0 (context 0).
  */
-type Dense = Uint8Array | Uint16Array;
-
-/** Decoded symbol indices: one or two bytes each, so never more bytes than the decoded stream. */
-const denseArray = (alphabet: number, n: number): Dense => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
-
-const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Dense): void => {
-  if (!refs && tables.direct) return decodeFlat(s, tables, input, dense);
-  const { states, warmStep, words } = input;
+const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Symbols): void => {
+  const { states, readLimit, words } = input;
   const wordCount = words.length;
   let wp = 0;
   const P = tables.precision;
   const mask = 2 ** P - 1;
-  const { ordinal, direct, slotSymbol, slotFreq, slotBias, start, pairCum, pairFreq, pairSymbol } = tables;
-  const { cols, rows, blockRows, blocks, sub, width, n } = s;
-  for (let t = 0; t < blockRows; t++)
-    for (let j = 0; j < sub; j++)
-      for (let b = 0; b < blocks; b++) {
-        const r = b * blockRows + t;
+  const { direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
+  const { cols, rows, blockRows, blocked, levels, slots, sub, width, n } = s;
+  const free = firstLimit(readLimit);
+  let limits = 0;
+  for (let t = 0; t < levels; t++)
+    for (let j = 0; j < sub; j++) {
+      const step = t * sub + j;
+      const check = step >= free;
+      for (let k = 0; k < slots; k++) {
+        const r = blocked ? k * blockRows + t : t * blockRows + k;
         if (r >= rows) continue;
-        const step = t * sub + j;
         const back = refs ? refs[r] * cols : 0;
-        const fixedOrdinal = refs && back === 0 ? ordinal[fixed] : refs ? -1 : 0;
-        const lane0 = b * width;
+        // context offset of the row's symbols when they have no context row
+        const fixedOffset = (refs ? fixed : 0) << P;
+        const lane0 = k * width;
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
-        for (let g = 0; g < end; g++) {
-          const p = base + g;
-          const o = back > 0 ? ordinal[dense[p - back]] : fixedOrdinal;
-          if (o < 0) corrupt(`unused context at symbol ${p}`);
-          const l = lane0 + g;
+        for (let g = 0, p = base, l = lane0; g < end; g++, p++, l++) {
           let x = states[l];
           const slot = x & mask;
           if (direct) {
-            const e = o * (mask + 1) + slot;
-            dense[p] = slotSymbol[e];
-            x = slotFreq[e] * (x >>> P) + slotBias[e];
+            const e = (back > 0 ? dense[p - back] << P : fixedOffset) | slot;
+            const sym = slotSymbol[e];
+            if (sym < 0) corrupt(`unused context at symbol ${p}`);
+            dense[p] = sym;
+            const code = slotCode[e];
+            x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
           } else {
+            const o = ordinal[back > 0 ? dense[p - back] : fixedOffset >>> P];
+            if (o < 0) corrupt(`unused context at symbol ${p}`);
             let lo = start[o];
             let hi = start[o + 1] - 1;
             while (lo < hi) {
@@ -536,67 +742,38 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
             dense[p] = pairSymbol[lo];
             x = pairFreq[lo] * (x >>> P) + slot - pairCum[lo];
           }
-          if (x < STATE_LOW && step < warmStep[l]) {
-            if (wp >= wordCount) corrupt("out of words");
-            x = x * 65536 + words[wp++];
-          }
+          if (x < STATE_LOW) {
+            if (!check || step < readLimit[l]) {
+              if (wp >= wordCount) corrupt("out of words");
+              x = x * 65536 + words[wp++];
+            } else if (step === readLimit[l]) limits++;
+          } else if (check && step === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
           states[l] = x;
         }
       }
-  checkEnd(states, wp, wordCount);
-};
-
-const checkEnd = (states: Float64Array, wp: number, wordCount: number): void => {
-  for (let l = 0; l < states.length; l++) if (states[l] !== STATE_START) corrupt(`lane ${l} ends in state ${states[l]}`);
-  if (wp !== wordCount) corrupt(`${wordCount - wp} words left over`);
-};
-
-/** decodeCore for order-0 with direct tables: lane g, step t codes symbol t * lanes + g. */
-const decodeFlat = (s: Schedule, tables: DecodeTables, input: LaneInput, dense: Dense): void => {
-  const { states, warmStep, words } = input;
-  const { slotSymbol, slotFreq, slotBias } = tables;
-  const P = tables.precision;
-  const mask = 2 ** P - 1;
-  const lanes = s.width;
-  const n = s.n;
-  const wordCount = words.length;
-  let wp = 0;
-  for (let t = 0, p = 0; p < n; t++) {
-    const end = Math.min(lanes, n - p);
-    for (let l = 0; l < end; l++, p++) {
-      let x = states[l];
-      const slot = x & mask;
-      dense[p] = slotSymbol[slot];
-      x = slotFreq[slot] * (x >>> P) + slotBias[slot];
-      if (x < STATE_LOW && t < warmStep[l]) {
-        if (wp >= wordCount) corrupt("out of words");
-        x = x * 65536 + words[wp++];
-      }
-      states[l] = x;
     }
-  }
-  checkEnd(states, wp, wordCount);
+  checkEnd(input, wp, limits);
 };
 
 // ---------------------------------------------------------------- plain (nested order-0) streams
 
-/** Distinct values of `values` ascending, each value's dense index, and the order-0 entropy in bits. */
-const remap = (values: Int32Array, space: number): { alphabet: Int32Array; dense: Int32Array; order0Bits: number } => {
-  const counts = new Int32Array(space);
-  countInto(values, counts);
+/** Distinct values of `values` ascending, each value's dense index, and the count of each. */
+const remap = (values: Symbols, space: number): { alphabet: Int32Array; dense: Symbols; counts: Int32Array } => {
+  const all = new Int32Array(space);
+  for (let i = 0; i < values.length; i++) all[values[i]]++;
   const index = new Int32Array(space);
   let a = 0;
-  let order0Bits = 0;
-  for (let v = 0; v < space; v++)
-    if (counts[v] > 0) {
-      index[v] = a++;
-      order0Bits += counts[v] * Math.log2(values.length / counts[v]);
-    }
+  for (let v = 0; v < space; v++) if (all[v] > 0) index[v] = a++;
   const alphabet = new Int32Array(a);
-  for (let v = 0; v < space; v++) if (counts[v] > 0) alphabet[index[v]] = v;
-  const dense = new Int32Array(values.length);
-  gather(index, values, dense);
-  return { alphabet, dense, order0Bits };
+  const counts = new Int32Array(a);
+  for (let v = 0; v < space; v++)
+    if (all[v] > 0) {
+      alphabet[index[v]] = v;
+      counts[index[v]] = all[v];
+    }
+  const dense = a <= 256 ? new Uint8Array(values.length) : a <= 65536 ? new Uint16Array(values.length) : new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
+  return { alphabet, dense, counts };
 };
 
 const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
@@ -607,17 +784,16 @@ const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
 const writePlain = (out: ByteWriter, values: Int32Array, space: number): void => {
   out.varint(values.length);
   if (values.length === 0) return;
-  const { alphabet, dense } = remap(values, space);
-  const model = buildModel(dense, null, alphabet.length, AUTO_PRECISION);
+  const { alphabet, dense, counts } = remap(values, space);
+  const src = { dense, refs: null, cols: 1, alphabet: alphabet.length };
+  const model = buildModel(src, autoPrecision(alphabet.length), counts);
   out.varint(alphabet.length);
   writeAscending(out, alphabet);
   out.varint(model.precision);
   for (let i = 0; i < alphabet.length - 1; i++) out.varint(model.q[i] - 1);
-  // lanes for few steps, but at most one per PLAIN_LANE_BITS of output (each costs ~20 bits)
-  const lanes = Math.max(1, Math.ceil(values.length / MAX_AUTO_STEPS), Math.min(Math.ceil(values.length / PLAIN_STEPS), 1 + Math.floor(model.entropyBits / PLAIN_LANE_BITS)));
+  const lanes = Math.min(LANES_MAX, Math.ceil(values.length / PLAIN_STEPS));
   out.varint(lanes);
-  const s = schedule(values.length, lanes, values.length, lanes);
-  writeCore(out, encodeCore(s, model));
+  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src));
 };
 
 /** Inverse of writePlain: at most maxCount values, each below `space`. */
@@ -640,20 +816,16 @@ const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: 
   q[a - 1] = rest;
   const lanes = r.varint();
   if (lanes < 1 || lanes > m) corrupt(`nested stream with ${lanes} lanes`);
-  const s = schedule(m, lanes, m, lanes);
-  const tables = buildDecodeTables(
-    precision,
-    Int32Array.of(0),
-    1,
-    Int32Array.of(0, a),
-    Int32Array.of(precision),
-    Int32Array.from({ length: a }, (_, i) => i),
-    q,
-    directLimit,
-  );
-  const dense = denseArray(a, m);
-  decodeCore(s, tables, null, 0, readCore(r, s), dense);
-  return Int32Array.from(dense, (v) => alphabet[v]);
+  const s = flatSchedule(m, lanes);
+  const symbols = Int32Array.from({ length: a }, (_, i) => i);
+  const tables = buildDecodeTables(precision, Int32Array.of(0), 1, Int32Array.of(0, a), Int32Array.of(precision), symbols, q, directLimit);
+  const out = new Int32Array(m);
+  if (tables.direct) decodeFlat(s, tables, alphabet, readCore(r, s), out);
+  else {
+    decodeCore(s, tables, null, 0, readCore(r, s), out);
+    for (let i = 0; i < m; i++) out[i] = alphabet[out[i]];
+  }
+  return out;
 };
 
 const readAscending = (r: ByteReader, count: number, space: number, what: string): Int32Array => {
@@ -669,46 +841,37 @@ const readAscending = (r: ByteReader, count: number, space: number, what: string
 
 // ---------------------------------------------------------------- reference rows
 
-/** Each symbol's context: the symbol refs[row] rows up, or `fixed` (A) where the ref is 0. */
-const contextsOf = (dense: Int32Array, refs: Int32Array, period: number, fixed: number): Int32Array => {
-  const ctx = new Int32Array(dense.length);
-  for (let q = 0; q < dense.length; q++) {
-    const back = refs[Math.floor(q / period)] * period;
-    ctx[q] = back > 0 ? dense[q - back] : fixed;
-  }
-  return ctx;
-};
-
-/** Empirical entropy in bits of the symbols given the contexts `refs` defines (as a model's). */
-const contextBits = (dense: Int32Array, refs: Int32Array, period: number, fixed: number): number => {
-  const alphabet = fixed;
-  if ((alphabet + 1) * alphabet > COUNT_TABLE_MAX) return buildModel(dense, contextsOf(dense, refs, period, fixed), alphabet, 1).entropyBits;
-  const joint = new Int32Array((alphabet + 1) * alphabet);
+/**
+ * Empirical entropy (fixed point) of the sampled symbols given the contexts `refs` defines (A =
+ * fixed): the signature of the context row at the same sample, positions past the end left out.
+ */
+const sampledBits = (sig: Signatures, refs: Int32Array, alphabet: number): number => {
+  const { values, samples } = sig;
   const margin = new Int32Array(alphabet + 1);
-  const n = dense.length;
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = refs[r] * period;
-    const end = Math.min(n, p + period);
-    for (; p < end; p++) {
-      const c = back > 0 ? dense[p - back] : fixed;
-      joint[c * alphabet + dense[p]]++;
-      margin[c]++;
+  const small = (alphabet + 1) * alphabet <= COUNT_TABLE_MAX;
+  const table = small ? new Int32Array((alphabet + 1) * alphabet) : null;
+  const map = new Map<number, number>();
+  for (let r = 0; r < refs.length; r++) {
+    const me = r * samples;
+    const other = (r - refs[r]) * samples;
+    for (let i = 0; i < samples; i++) {
+      if (values[me + i] === alphabet) continue;
+      const ctx = refs[r] > 0 ? values[other + i] : alphabet;
+      const key = ctx * alphabet + values[me + i];
+      margin[ctx]++;
+      if (table) table[key]++;
+      else map.set(key, (map.get(key) ?? 0) + 1);
     }
   }
-  let bits = 0;
-  for (const m of margin) if (m > 0) bits += m * Math.log2(m);
-  for (const j of joint) if (j > 0) bits -= j * Math.log2(j);
-  return bits;
+  return sumCLogC(margin) - sumCLogC(table ?? Array.from(map.values()));
 };
 
-/** Estimated size of writeRefs in bits: entropy of the bit lengths plus the raw low bits. */
+/** Estimated size of the refs in fixed-point bits: entropy of the bit lengths plus the raw low bits. */
 const refBits = (refs: Int32Array): number => {
   const counts = new Float64Array(18);
   for (const d of refs) counts[bitLength(d)]++;
-  let bits = 0;
-  counts.forEach((c, b) => {
-    if (c > 0) bits += c * (Math.log2(refs.length / c) + Math.max(0, b - 1));
-  });
+  let bits = refs.length * log2fx(refs.length) - sumCLogC(counts);
+  counts.forEach((c, b) => (bits += c * Math.max(0, b - 1) * LOG_ONE));
   return bits;
 };
 
@@ -740,50 +903,106 @@ const readRefs = (r: ByteReader, rows: number, window: number, directLimit: numb
 };
 
 /**
- * For each row, the distance (1..window) of the earlier row, decodable before it under blocks of
- * blockRows rows, that agrees with it on the most sampled columns (nearest on ties); 0 if none.
- * Samples are compared as the low byte of their dense index, four at a time.
+ * Reference rows for the groups of B rows of `s` (see the encoder choices above): consecutive
+ * pairs of a row's signature values are its keys.
  */
-const findRefs = (dense: Int32Array, s: Schedule, window: number): Int32Array => {
-  const { cols, rows, blockRows, n } = s;
-  const samples = Math.min(cols, SAMPLE_COLUMNS);
-  const words = Math.ceil(samples / 4);
-  const sigBytes = new Uint8Array(rows * words * 4);
+interface Signatures {
+  /** per row, the dense symbols at `samples` evenly spread columns (A past the end) */
+  readonly values: Symbols;
+  readonly samples: number;
+}
+
+const signatures = (dense: Symbols, s: Schedule, alphabet: number, columns: number): Signatures => {
+  const { cols, rows, n } = s;
+  const samples = Math.min(cols, columns);
+  const at = Int32Array.from({ length: samples }, (_, i) => Math.floor((i * cols) / samples));
+  const values = alphabet < 255 ? new Uint8Array(rows * samples) : alphabet < 65535 ? new Uint16Array(rows * samples) : new Int32Array(rows * samples);
+  for (let r = 0, o = 0; r < rows; r++)
+    for (let i = 0; i < samples; i++, o++) {
+      const p = r * cols + at[i];
+      values[o] = p < n ? dense[p] : alphabet;
+    }
+  return { values, samples };
+};
+
+const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window: number, alphabet: number): Int32Array => {
+  const { rows, blockRows: B } = s;
+  const { values: sig, samples } = keySig;
+  const G = Math.ceil(samples / 2);
+  const radix = alphabet + 1;
+  const keys = new Int32Array(rows * G);
   for (let r = 0; r < rows; r++)
-    for (let i = 0; i < samples; i++) {
-      const p = r * cols + Math.floor((i * cols) / samples);
-      sigBytes[r * words * 4 + i] = p < n ? dense[p] : 0xff;
-    }
-  const sig = new Uint32Array(sigBytes.buffer);
+    for (let m = 0; m < G; m++) keys[r * G + m] = sig[r * samples + 2 * m] * radix + (2 * m + 1 < samples ? sig[r * samples + 2 * m + 1] : 0);
+  // per (key column, key): the last CANDIDATES_PER_KEY rows seen, most recent first
+  const K = CANDIDATES_PER_KEY;
+  const small = G * radix * radix * K <= COUNT_TABLE_MAX;
+  const table = small ? new Int32Array(G * radix * radix * K).fill(-1) : null;
+  const map = new Map<number, Int32Array>();
+  const slotOf = (r: number, m: number): number => (m * radix * radix + keys[r * G + m]) * K;
+  const score = scorer(scoreSig);
   const refs = new Int32Array(rows);
-  const oneBlock = blockRows >= rows;
-  const perfect = words * 4;
-  for (let r = 1; r < rows; r++) {
-    const t = r % blockRows;
-    if (t === 0) continue;
-    const me = r * words;
-    let best = -1;
-    let bestDistance = 0;
-    const far = Math.min(window, r);
-    for (let d = 1; d <= far; d++) {
-      if (!oneBlock && (r - d) % blockRows >= t) continue;
-      const other = (r - d) * words;
-      let score = 0;
-      for (let i = 0; i < words; i++) {
-        const v = sig[me + i] ^ sig[other + i];
-        // high bit of each zero byte of v, then their count in the top byte
-        const zero = ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v | 0x7f7f7f7f);
-        score += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+  const scoredFor = new Int32Array(rows).fill(-1);
+  for (let g0 = 0; g0 < rows; g0 += B) {
+    const g1 = Math.min(rows, g0 + B);
+    for (let r = g0; r < g1; r++) {
+      let best = -1;
+      let bestDistance = 0;
+      for (let m = -1; m < G; m++) {
+        const slot = m < 0 ? 0 : slotOf(r, m);
+        const seen = m < 0 ? null : table ?? map.get(slot);
+        for (let k = 0; k < (m < 0 ? 1 : seen ? K : 0); k++) {
+          const c = m < 0 ? g0 - 1 : seen![(table ? slot : 0) + k];
+          if (c < 0 || r - c > window || scoredFor[c] === r) continue;
+          scoredFor[c] = r;
+          const v = score(r, c);
+          if (v > best || (v === best && r - c < bestDistance)) {
+            best = v;
+            bestDistance = r - c;
+          }
+        }
       }
-      if (score > best) {
-        best = score;
-        bestDistance = d;
-        if (score === perfect) break;
-      }
+      refs[r] = bestDistance;
     }
-    refs[r] = bestDistance;
+    for (let r = g0; r < g1; r++)
+      for (let m = 0; m < G; m++) {
+        const slot = slotOf(r, m);
+        let seen: Int32Array;
+        let at = 0;
+        if (table) {
+          seen = table;
+          at = slot;
+        } else {
+          seen = map.get(slot) ?? new Int32Array(K).fill(-1);
+          map.set(slot, seen);
+        }
+        for (let k = K - 1; k > 0; k--) seen[at + k] = seen[at + k - 1];
+        seen[at] = r;
+      }
   }
   return refs;
+};
+
+/** How many sampled columns two rows agree on: four byte-sized samples a word when they fit. */
+const scorer = (sig: Signatures): ((r: number, c: number) => number) => {
+  const { values, samples } = sig;
+  if (!(values instanceof Uint8Array) || samples % 4 !== 0)
+    return (r, c) => {
+      let v = 0;
+      for (let i = 0, a = r * samples, b = c * samples; i < samples; i++) if (values[a + i] === values[b + i]) v++;
+      return v;
+    };
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length / 4);
+  const per = samples / 4;
+  return (r, c) => {
+    let v = 0;
+    for (let i = 0, a = r * per, b = c * per; i < per; i++) {
+      const x = words[a + i] ^ words[b + i];
+      // high bit of each zero byte of x, then their count in the top byte
+      const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+      v += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
+    return v;
+  };
 };
 
 // ---------------------------------------------------------------- the primitive
@@ -793,16 +1012,17 @@ const params = {
   context: oneOf(["none", "above", "rowref"], "rowref", "order-0, the symbol one row up, or the same column of a per-row reference row"),
   period: periodParam("row length (symbols)"),
   window: int(1, 65535, 256, "rowref: how many rows back a reference may go"),
-  blockRows: int(0, BLOCK_ROWS_MAX, 0, "rows per block (blocks are decoded in parallel); 0 = auto"),
-  lanes: int(0, LANES_MAX, 0, "rANS states (context modes: per row of a block); 0 = auto"),
+  blockRows: int(0, BLOCK_ROWS_MAX, 0, "above: rows per block (blocks are decoded side by side); rowref: rows per group (decoded together, groups in turn); 0 = auto"),
+  lanes: int(0, LANES_MAX, 0, "rANS states (context modes: per row of a step); 0 = auto"),
   precision: int(0, MAX_PRECISION, 0, "largest frequency scale in bits (raised if a context needs more); 0 = auto"),
 };
 
 export type RansParams = { symbol: "u8" | "u16"; context: "none" | "above" | "rowref"; period: number; window: number; blockRows: number; lanes: number; precision: number };
 
-const symbolsOf = (input: Uint8Array, wide: boolean): Int32Array => {
-  if (!wide) return new Int32Array(input);
-  const out = new Int32Array(input.length >>> 1);
+const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
+  if (!wide) return input;
+  if (LITTLE_ENDIAN && input.byteOffset % 2 === 0) return new Uint16Array(input.buffer, input.byteOffset, input.length >>> 1);
+  const out = new Uint16Array(input.length >>> 1);
   for (let i = 0; i < out.length; i++) out[i] = input[2 * i] | (input[2 * i + 1] << 8);
   return out;
 };
@@ -819,43 +1039,44 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     if (tail) out.byte(input[input.length - 1]);
     return { streams: [out.finish()], params: { ...p, period: Math.max(period, contextual ? 1 : 0), blockRows: Math.max(1, p.blockRows), lanes: Math.max(1, p.lanes), precision: Math.max(1, p.precision) } };
   }
-  const { alphabet, dense, order0Bits } = remap(values, wide ? 65536 : 256);
+  const { alphabet, dense, counts } = remap(values, wide ? 65536 : 256);
   const A = alphabet.length;
   const check = new Uint8Array(4);
   new DataView(check.buffer).setUint32(0, adler32(input), true);
   out.bytes(check);
-  // lane budget: flush cost ~FLUSH_SHARE of the output (a context roughly halves order-0 entropy)
-  const flushBudget = Math.floor((order0Bits * (contextual ? 0.6 : 1) * FLUSH_SHARE) / LANE_BITS);
-  const budget = Math.min(n, Math.max(1, Math.ceil(n / MAX_AUTO_STEPS), flushBudget));
   let s: Schedule;
   let blockRows: number;
   let lanes: number;
-  if (!contextual) {
-    lanes = p.lanes || Math.min(LANES_MAX, budget);
-    blockRows = p.blockRows;
-    s = schedule(n, lanes, n, lanes);
-  } else {
-    const rows = Math.ceil(n / period);
-    lanes = p.lanes || Math.min(period, LANES_MAX, budget);
-    const perRow = Math.min(lanes, period);
-    blockRows = p.blockRows || (perRow === period ? Math.ceil(rows / Math.max(1, Math.floor(budget / period))) : rows);
-    blockRows = Math.min(blockRows, BLOCK_ROWS_MAX);
-    s = schedule(n, period, blockRows, lanes);
-  }
-  const precision = p.precision || AUTO_PRECISION;
   let refs: Int32Array | null = null;
-  let model: Model;
-  if (!contextual) model = buildModel(dense, null, A, precision);
-  else {
-    refs = Int32Array.from({ length: s.rows }, (_, r) => (r % s.blockRows === 0 ? 0 : 1));
-    if (p.context === "rowref") {
+  let explicitRefs = false;
+  if (!contextual) {
+    lanes = p.lanes || Math.min(LANES_MAX, Math.ceil(n / TARGET_STEPS));
+    blockRows = Math.max(1, p.blockRows);
+    s = flatSchedule(n, lanes);
+  } else {
+    const blocked = p.context === "above";
+    const auto = autoSchedule(n, period, blocked);
+    lanes = p.lanes || auto.lanes;
+    blockRows = Math.min(p.blockRows || auto.blockRows, BLOCK_ROWS_MAX);
+    s = schedule(n, period, blockRows, lanes, blocked);
+    if (blocked) refs = aboveRefs(s.rows, s.blockRows);
+    else {
+      refs = nearestRefs(s.rows, s.blockRows);
       // per-row references pay for themselves only if they save more than they cost (short
-      // rows, e.g. a wrong period, make them dearer than the symbols): otherwise keep "above"
-      const found = findRefs(dense, s, p.window);
-      if (contextBits(dense, found, period, A) + refBits(found) < contextBits(dense, refs, period, A)) refs = found;
+      // rows, e.g. a wrong period, make them dearer than the symbols), judged on the sampled
+      // columns: otherwise the nearest refs
+      if (period >= MIN_REF_COLUMNS) {
+        const keySig = signatures(dense, s, A, KEY_COLUMNS);
+        const found = findRefs(keySig, signatures(dense, s, A, SCORE_COLUMNS), s, p.window, A);
+        if ((sampledBits(keySig, refs, A) - sampledBits(keySig, found, A)) * period > refBits(found) * keySig.samples) {
+          refs = found;
+          explicitRefs = true;
+        }
+      }
     }
-    model = buildModel(dense, contextsOf(dense, refs, period, A), A, precision);
   }
+  const src: KeySource = { dense, refs, cols: period, alphabet: A };
+  const model = buildModel(src, p.precision || autoPrecision(A), refs ? undefined : counts);
   // model varints
   const side = new ByteWriter(256);
   side.varint(A);
@@ -871,11 +1092,14 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   for (let u = 0; u < used; u++) for (let i = model.start[u]; i < model.start[u + 1] - 1; i++) side.varint(model.q[i] - 1);
   writePlain(out, new Int32Array(side.finish()), 256);
   const sideBytes = out.length;
-  if (p.context === "rowref") writeRefs(out, refs!);
+  if (p.context === "rowref") {
+    out.varint(explicitRefs ? 1 : 0);
+    if (explicitRefs) writeRefs(out, refs!);
+  }
   const refBytes = out.length - sideBytes;
-  writeCore(out, encodeCore(s, model));
+  writeCore(out, encodeCore(s, model, src));
   if (tail) out.byte(input[input.length - 1]);
-  const stats = { entropyBits: model.entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.blockRows * s.sub };
+  const stats = { entropyBits: model.entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.steps };
   return { streams: [out.finish()], params: { ...p, period, blockRows: Math.max(1, blockRows), lanes, precision: model.precision }, stats };
 };
 
@@ -916,8 +1140,8 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const r = new ByteReader(payload, "rans");
   const c4 = r.take(4);
   const check = (c4[0] | (c4[1] << 8) | (c4[2] << 16) | (c4[3] << 24)) >>> 0;
-  // direct slot tables take 4 bytes an entry in each of three arrays
-  const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 4));
+  // direct slot tables take 8 bytes an entry (symbol and code)
+  const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 8));
   const sideBytes = readPlain(r, Math.min(info.cap, sideBytesMax(n)), 256, directLimit);
   const side = new ByteReader(Uint8Array.from(sideBytes), "rans model");
   const space = wide ? 65536 : 256;
@@ -962,32 +1186,43 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   if (side.remaining !== 0) corrupt(`${side.remaining} model bytes left over`);
   let s: Schedule;
   let refs: Int32Array | null = null;
-  if (!contextual) s = schedule(n, p.lanes, n, p.lanes);
+  if (!contextual) s = flatSchedule(n, p.lanes);
   else {
-    s = schedule(n, period, p.blockRows, p.lanes);
-    if (p.context === "rowref") {
-      refs = readRefs(r, s.rows, p.window, directLimit);
-      for (let row = 0; row < s.rows; row++) {
-        const d = refs[row];
-        if (d > 0 && (d > row || d > p.window || (row - d) % s.blockRows >= row % s.blockRows)) corrupt(`row ${row} refers ${d} rows back`);
+    s = schedule(n, period, p.blockRows, p.lanes, p.context === "above");
+    if (p.context === "above") refs = aboveRefs(s.rows, s.blockRows);
+    else {
+      const kind = r.varint();
+      if (kind > 1) corrupt(`reference kind ${kind}`);
+      if (kind === 0) refs = nearestRefs(s.rows, s.blockRows);
+      else {
+        refs = readRefs(r, s.rows, p.window, directLimit);
+        for (let row = 0; row < s.rows; row++) {
+          const d = refs[row];
+          if (d > 0 && (d > row || d > p.window || d <= row % s.blockRows)) corrupt(`row ${row} refers ${d} rows back`);
+        }
       }
-    } else {
-      refs = new Int32Array(s.rows);
-      for (let row = 0; row < s.rows; row++) refs[row] = row % s.blockRows === 0 ? 0 : 1;
     }
   }
   const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit);
-  const dense = denseArray(A, n);
-  decodeCore(s, tables, refs, A, readCore(r, s), dense);
+  const lanes = readCore(r, s);
   if (tail) out[total - 1] = r.byte();
   if (r.remaining !== 0) corrupt(`${r.remaining} trailing bytes`);
-  if (wide)
-    for (let i = 0; i < n; i++) {
-      const v = alphabet[dense[i]];
-      out[2 * i] = v & 0xff;
-      out[2 * i + 1] = v >>> 8;
-    }
-  else for (let i = 0; i < n; i++) out[i] = alphabet[dense[i]];
+  if (!wide && !contextual && tables.direct) decodeFlat(s, tables, alphabet, lanes, out.subarray(0, n));
+  else {
+    const dense = denseArray(A, n);
+    if (!contextual && tables.direct) decodeFlat(s, tables, Int32Array.from(alphabet, (_, i) => i), lanes, dense);
+    else decodeCore(s, tables, refs, A, lanes, dense);
+    if (wide && LITTLE_ENDIAN) {
+      const out16 = new Uint16Array(out.buffer, out.byteOffset, n);
+      for (let i = 0; i < n; i++) out16[i] = alphabet[dense[i]];
+    } else if (wide)
+      for (let i = 0; i < n; i++) {
+        const v = alphabet[dense[i]];
+        out[2 * i] = v & 0xff;
+        out[2 * i + 1] = v >>> 8;
+      }
+    else for (let i = 0; i < n; i++) out[i] = alphabet[dense[i]];
+  }
   if (adler32(out) !== check) corrupt("checksum mismatch");
   return out;
 };
@@ -997,61 +1232,148 @@ const PYTHON = `
 import zlib
 
 _RANS_LOW = 1 << 16
-_RANS_AUTO_PRECISION = 13
-_RANS_SAMPLE_COLUMNS = 32
-_RANS_FLUSH_SHARE = 0.005
-_RANS_LANE_BITS = 20
-_RANS_PLAIN_STEPS = 256
-_RANS_PLAIN_LANE_BITS = 2000
-_RANS_MAX_AUTO_STEPS = 4096
+_RANS_CHUNK = 1 << 15
+_RANS_TARGET_STEPS = 256
+_RANS_PLAIN_STEPS = 16
+_RANS_KEY_COLUMNS = 48
+_RANS_CANDIDATES_PER_KEY = 2
+_RANS_SCORE_COLUMNS = 128
+_RANS_MIN_REF_COLUMNS = 16
 _RANS_LANES_MAX = 65535
 _RANS_BLOCK_ROWS_MAX = 1 << 30
 _RANS_COUNT_TABLE_MAX = 1 << 22
+_RANS_LOG_FRAC = 12
 
 
 def _rans_corrupt(message):
     raise CodecError("corrupt-payload", "rans: " + message)
 
 
+def _rans_count(keys, space):
+    """np.bincount in chunks (bincount copies its input to intp: big temporaries cost page faults)."""
+    counts = np.zeros(space, np.int64)
+    for a in range(0, keys.size, _RANS_CHUNK):
+        part = np.bincount(keys[a:a + _RANS_CHUNK])
+        counts[:part.size] += part
+    return counts
+
+
+def _rans_gather(table, index, dtype):
+    """table[index] in chunks, as dtype."""
+    out = np.empty(index.shape, dtype)
+    flat_in, flat_out = index.reshape(-1), out.reshape(-1)
+    table = table.astype(dtype)
+    for a in range(0, flat_in.size, _RANS_CHUNK):
+        np.take(table, flat_in[a:a + _RANS_CHUNK], out=flat_out[a:a + _RANS_CHUNK])
+    return out
+
+
 def _rans_ceil_log2(v):
     return 0 if v <= 1 else int(v - 1).bit_length()
 
 
-class _RansSchedule(object):
-    """Lane (b, g) codes column j*width + g of row b*B + t at step t*sub + j (see rans.ts)."""
+def _rans_auto_precision(alphabet):
+    return min(13, max(11, _rans_ceil_log2(alphabet) + 5))
 
-    def __init__(self, n, cols, block_rows, lanes_per_row):
+
+def _rans_log_table():
+    """log2(1 + i / 1024) in 2^-12 bits by repeated squaring (integers only, as LOG_TABLE in rans.ts)."""
+    y = (1024 + np.arange(1024, dtype=np.int64)) * 1024
+    r = np.zeros(1024, np.int64)
+    for b in range(_RANS_LOG_FRAC - 1, -1, -1):
+        y = (y * y) >> 20
+        hi = y >= (1 << 21)
+        y = np.where(hi, y >> 1, y)
+        r |= hi.astype(np.int64) << b
+    return r
+
+
+_RANS_LOG_TABLE = _rans_log_table()
+
+
+def _rans_log2fx(v):
+    """Fixed-point log2 of integers 1 <= v < 2^32."""
+    v = np.asarray(v, np.int64)
+    e = np.frexp(v.astype(np.float64))[1].astype(np.int64) - 1
+    m = np.where(e >= 10, v >> np.maximum(e - 10, 0), v << np.maximum(10 - e, 0))
+    return e * (1 << _RANS_LOG_FRAC) + _RANS_LOG_TABLE[m - 1024]
+
+
+def _rans_sum_clogc(counts):
+    c = np.asarray(counts, np.int64)
+    c = c[c > 1]
+    return int((c * _rans_log2fx(c)).sum())
+
+
+class _RansSchedule(object):
+    """Levels x slots of rows, s sub-steps of width lanes per row (see rans.ts)."""
+
+    def __init__(self, n, cols, block_rows, lanes_per_row, blocked):
         self.n = n
         self.cols = cols
+        self.blocked = blocked
         self.rows = max(1, -(-n // cols))
         self.B = min(block_rows, self.rows)
         self.sub = -(-cols // min(lanes_per_row, cols))
         self.width = -(-cols // self.sub)
-        self.blocks = -(-self.rows // self.B)
-        self.lanes = self.blocks * self.width
-        self.last_len = n - (self.rows - 1) * cols
+        self.levels = self.B if blocked else -(-self.rows // self.B)
+        self.slots = -(-self.rows // self.B) if blocked else self.B
+        self.lanes = self.slots * self.width
+        self.steps = self.levels * self.sub
 
-    def lane_counts(self):
-        g = np.arange(self.width, dtype=np.int64)
-        per_row = -(-(self.cols - g) // self.width)
-        rows_in = np.minimum(self.B, self.rows - np.arange(self.blocks, dtype=np.int64) * self.B)
-        counts = rows_in[:, None] * per_row[None, :]
-        counts[-1] -= per_row - (-(-np.maximum(0, self.last_len - g) // self.width))
-        return counts
+    def first_step_symbols(self, lanes=False):
+        """How many lanes code a symbol at step 0 (a lane with none there has none at all); with
+        lanes=True, that count per lane (0 or 1)."""
+        k = np.arange(self.slots, dtype=np.int64)
+        row = k * self.B if self.blocked else k
+        per_slot = np.where(row < self.rows, np.clip(self.n - row * self.cols, 0, min(self.width, self.cols)), 0)
+        if not lanes:
+            return int(per_slot.sum())
+        return (np.arange(self.width)[None, :] < per_slot[:, None]).reshape(-1).astype(np.int64)
 
-    def batches(self, t, j):
-        """(block from, block to, first column, columns) runs of step (t, j), in lane order."""
-        c0 = j * self.width
-        w = min(self.width, self.cols - c0)
-        nb = -(-(self.rows - t) // self.B)
-        if w <= 0 or nb <= 0:
-            return []
-        if (nb - 1) * self.B + t == self.rows - 1 and self.last_len < c0 + w:
-            out = [(0, nb - 1, c0, w)] if nb > 1 else []
-            if self.last_len > c0:
-                out.append((nb - 1, nb, c0, self.last_len - c0))
-            return out
-        return [(0, nb, c0, w)]
+    def tail(self):
+        """(level, slot, length) of a partial last row, else None."""
+        last_len = self.n - (self.rows - 1) * self.cols
+        if last_len >= self.cols:
+            return None
+        r = self.rows - 1
+        return (r % self.B, r // self.B, last_len) if self.blocked else (r // self.B, r % self.B, last_len)
+
+    def to_cube(self, grid):
+        """A [rows, cols] padded grid (levels * slots rows, sub * width cols) as [levels, sub, slots, width]."""
+        if self.blocked:
+            g = grid.reshape(self.slots, self.levels, self.sub, self.width).transpose(1, 2, 0, 3)
+        else:
+            g = grid.reshape(self.levels, self.slots, self.sub, self.width).transpose(0, 2, 1, 3)
+        return g
+
+    def row_ids(self):
+        """Data row of each (level, slot) of the cube (rows past the end included)."""
+        t = np.arange(self.levels, dtype=np.int64)[:, None]
+        k = np.arange(self.slots, dtype=np.int64)[None, :]
+        return k * self.B + t if self.blocked else t * self.B + k
+
+
+def _rans_flat(n, lanes):
+    return _RansSchedule(n, lanes, 1, lanes, False)
+
+
+def _rans_auto_schedule(n, cols, blocked):
+    rows = -(-n // cols)
+    if rows >= _RANS_TARGET_STEPS:
+        per_level = -(-rows // _RANS_TARGET_STEPS)
+        return (-(-rows // per_level) if blocked else per_level), min(cols, _RANS_LANES_MAX)
+    sub = min(cols, max(1, _RANS_TARGET_STEPS // rows))
+    return (rows if blocked else 1), min(_RANS_LANES_MAX, -(-cols // sub))
+
+
+def _rans_above_refs(rows, b):
+    return np.where(np.arange(rows, dtype=np.int64) % b == 0, 0, 1)
+
+
+def _rans_nearest_refs(rows, b):
+    r = np.arange(rows, dtype=np.int64)
+    return np.where(r >= b, 1 + r % b, 0)
 
 
 def _rans_varint_bytes(values):
@@ -1090,20 +1412,18 @@ def _rans_gaps(values):
 
 
 def _rans_choose_scales(counts, starts, k, total, cap):
-    """Per context: scale bits (smallest estimated coded + table size) and q summing to 2^bits."""
+    """Per context: scale bits (smallest fixed-point coded + table size) and q summing to 2^bits."""
     seg = np.repeat(np.arange(k.size), k)
     tot = total[seg].astype(np.float64)
-    lo = np.maximum(np.ceil(np.log2(k.astype(np.float64))).astype(np.int64), min(cap, 1))
-    best_cost = np.full(k.size, np.inf)
-    best_bits = lo.copy()
+    lo = np.maximum(np.array([_rans_ceil_log2(int(v)) for v in k], np.int64), min(cap, 1))
     c = counts.astype(np.float64)
-    for bits in range(int(lo.min()), cap + 1):
-        v = np.maximum(1.0, np.floor(c * (2.0 ** bits) / tot + 0.5))
-        lv = np.log2(v)
-        cost = np.add.reduceat(lv + 1 - c * lv, starts) + total * np.log2(np.add.reduceat(v, starts))
-        better = (cost < best_cost) & (bits >= lo) & (k > 1)
-        best_cost[better] = cost[better]
-        best_bits[better] = bits
+    # every candidate scale at once: rows are bits lo.min()..cap
+    bits = np.arange(int(lo.min()), cap + 1, dtype=np.int64)[:, None]
+    v = np.maximum(1.0, np.floor(c[None, :] * np.exp2(bits.astype(np.float64)) / tot[None, :] + 0.5)).astype(np.int64)
+    cost = np.add.reduceat((1 - counts)[None, :] * _rans_log2fx(v) + (1 << _RANS_LOG_FRAC), starts, axis=1)
+    cost += total[None, :] * _rans_log2fx(np.add.reduceat(v, starts, axis=1))
+    cost[(bits < lo[None, :]) | (k[None, :] <= 1)] = np.iinfo(np.int64).max
+    best_bits = np.where(k > 1, bits[np.argmin(cost, axis=0), 0], lo)
     scale = (np.int64(1) << best_bits)
     q = np.maximum(1, np.floor(c * scale[seg] / tot + 0.5)).astype(np.int64)
     excess = np.add.reduceat(q, starts) - scale
@@ -1128,19 +1448,51 @@ class _RansModel(object):
     pass
 
 
-def _rans_build_model(dense, ctx, alphabet, max_precision):
-    space = alphabet + 1 if ctx is not None else 1
-    keys = dense.astype(np.int64) if ctx is None else ctx.astype(np.int64) * alphabet + dense
-    if space * alphabet <= _RANS_COUNT_TABLE_MAX:
-        table = np.bincount(keys, minlength=space * alphabet)
+def _rans_keys(dense, refs, cols, alphabet):
+    """Context key of every position: ctx * alphabet + symbol (ctx = symbol refs[row] rows up, or A)."""
+    n = dense.size
+    rows = refs.size
+    if n == rows * cols:
+        grid = dense.reshape(rows, cols)
+    else:
+        grid = np.zeros((rows, cols), dense.dtype)
+        grid.reshape(-1)[:n] = dense
+    r = np.arange(rows, dtype=np.int64)
+    keys = np.take(grid, np.where(refs > 0, r - refs, 0), axis=0)
+    keys *= alphabet
+    keys += grid
+    fixed = np.flatnonzero(refs == 0)
+    keys[fixed] = grid[fixed] + alphabet * alphabet
+    return keys.reshape(-1)[:n]
+
+
+def _rans_sampled_bits(sig, refs, alphabet):
+    """Fixed-point empirical entropy of the sampled symbols before the end (sig < alphabet) given
+    the contexts refs define (as sampledBits in rans.ts)."""
+    r = np.arange(refs.size, dtype=np.int64)
+    ctx = np.where((refs > 0)[:, None], sig[np.maximum(r - refs, 0)].astype(np.int64), alphabet)
+    valid = sig < alphabet
+    ctx = ctx[valid]
+    keys = ctx * alphabet + sig[valid]
+    if (alphabet + 1) * alphabet <= _RANS_COUNT_TABLE_MAX:
+        joint = np.bincount(keys, minlength=(alphabet + 1) * alphabet)
+    else:
+        joint = np.unique(keys, return_counts=True)[1]
+    return _rans_sum_clogc(np.bincount(ctx)) - _rans_sum_clogc(joint)
+
+
+def _rans_build_model(keys, contextual, alphabet, max_precision):
+    space = (alphabet + 1) * alphabet if contextual else alphabet
+    if space <= _RANS_COUNT_TABLE_MAX:
+        table = _rans_count(keys, space)
         pair_keys = np.flatnonzero(table)
         counts = table[pair_keys]
         index = np.zeros(table.size, np.int64)
         index[pair_keys] = np.arange(pair_keys.size)
-        pair_of = index[keys]
+        key_pair = index
     else:
-        pair_keys, pair_of, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        pair_of = pair_of.reshape(-1)
+        pair_keys, counts = np.unique(keys, return_counts=True)
+        key_pair = None
     m = _RansModel()
     pair_ctx = pair_keys // alphabet
     m.symbol = pair_keys - pair_ctx * alphabet
@@ -1155,42 +1507,112 @@ def _rans_build_model(dense, ctx, alphabet, max_precision):
     cap = max(_rans_ceil_log2(int(m.k.max())), max_precision)
     m.scale, m.q = _rans_choose_scales(counts, starts, m.k, total, cap)
     m.precision = max(1, int(m.scale.max()))
-    freq = m.q << (m.precision - m.scale)[seg]
-    cum = np.cumsum(freq) - freq
-    cum -= (cum[starts])[seg]
-    m.freq_at = freq[pair_of]
-    m.cum_at = cum[pair_of]
+    m.freq = m.q << (m.precision - m.scale)[seg]
+    cum = np.cumsum(m.freq) - m.freq
+    m.cum = cum - cum[starts][seg]
+    m.pair_keys = pair_keys
+    m.key_pair = key_pair
     return m
 
 
-def _rans_encode_core(s, freq_at, cum_at, precision):
-    size = s.blocks * s.B * s.cols
-    M = 1 << precision
-    f_grid = np.ones(size, np.int64)
-    c_grid = np.zeros(size, np.int64)
-    f_grid[:s.n] = freq_at
-    c_grid[:s.n] = cum_at
-    limit_grid = (f_grid << (32 - precision)).reshape(s.blocks, s.B, s.cols)
-    gain_grid = (M - f_grid).reshape(s.blocks, s.B, s.cols)
-    f_grid = f_grid.reshape(s.blocks, s.B, s.cols)
-    c_grid = c_grid.reshape(s.blocks, s.B, s.cols)
-    x = np.ones((s.blocks, s.width), np.int64)
-    warm = np.zeros((s.blocks, s.width), np.int64)
+def _rans_key_tables(m, keys, space):
+    """Frequency and cumulative frequency (float64) by key (the last entry: idle lanes), and the
+    keys as indices into them."""
+    M = 1 << m.precision
+    if m.key_pair is not None:
+        f_key = np.full(space + 1, M, np.float64)
+        c_key = np.zeros(space + 1, np.float64)
+        f_key[m.pair_keys] = m.freq
+        c_key[m.pair_keys] = m.cum
+        return f_key, c_key, keys
+    f_key = np.append(m.freq.astype(np.float64), M)
+    c_key = np.append(m.cum.astype(np.float64), 0)
+    return f_key, c_key, np.searchsorted(m.pair_keys, keys)
+
+
+class _RansStepKeys(object):
+    """Keys of the positions of each step in lane order (idle lanes: idle_key)."""
+
+    def __init__(self, s, keys, idle_key):
+        self.L = s.lanes
+        self.idle_key = idle_key
+        # groups of whole rows one step each (or one row in sub-steps) are the keys in data order
+        if not s.blocked and s.sub * s.width == s.cols and (s.sub == 1 or s.slots == 1):
+            self.keys = keys
+        else:
+            rows_p, cols_p = s.levels * s.slots, s.sub * s.width
+            grid = np.full((rows_p, cols_p), idle_key, keys.dtype)
+            full = keys.size // s.cols
+            grid[:full, :s.cols] = keys[:full * s.cols].reshape(full, s.cols)
+            if keys.size > full * s.cols:
+                grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
+            self.keys = np.ascontiguousarray(s.to_cube(grid)).reshape(-1)
+
+    def __call__(self, st0, st1):
+        """Keys of steps st0..st1-1, step after step."""
+        part = self.keys[st0 * self.L:st1 * self.L]
+        if part.size == (st1 - st0) * self.L:
+            return part
+        out = np.full((st1 - st0) * self.L, self.idle_key, self.keys.dtype)
+        out[:part.size] = part
+        return out
+
+
+def _rans_encode_core(s, f_key, c_key, step_keys, precision):
+    """Runs the schedule backwards: warm-up steps, final states, words (in decode order)."""
+    L = s.lanes
+    M = float(1 << precision)
+    unit = float(1 << (32 - precision))
+    x = np.ones(L)
+    # frequencies and cumulative frequencies of a run of steps at a time (fewer, larger gathers)
+    run = max(1, _RANS_CHUNK // L)
+    f_run = np.empty(run * L)
+    c_run = np.empty(run * L)
+    lim = np.empty(L)
+    q = np.empty(L)
+    e = np.empty(L, bool)
+    warm = np.zeros(L, np.int64)
+    # lanes without symbols stay at state 1 (warm-up) throughout: count the others while they warm up
+    idle = L - s.first_step_symbols()
+    warming = True
     chunks = []
-    for t in range(s.B - 1, -1, -1):
-        for j in range(s.sub - 1, -1, -1):
-            for b0, b1, c0, w in reversed(s.batches(t, j)):
-                xs = x[b0:b1, :w]
-                f = f_grid[b0:b1, t, c0:c0 + w]
-                warm[b0:b1, :w] += xs < _RANS_LOW
-                emit = xs >= limit_grid[b0:b1, t, c0:c0 + w]
-                if emit.any():
-                    chunks.append(xs[emit] & 0xFFFF)
-                    xs[emit] >>= 16
-                # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
-                x[b0:b1, :w] = xs + (xs // f) * gain_grid[b0:b1, t, c0:c0 + w] + c_grid[b0:b1, t, c0:c0 + w]
-    words = np.concatenate(chunks[::-1]) if chunks else np.zeros(0, np.int64)
-    return warm.reshape(-1), x.reshape(-1), words
+    for st in range(s.steps - 1, -1, -1):
+        if (s.steps - 1 - st) % run == 0:
+            st0 = max(0, st + 1 - run)
+            k = step_keys(st0, st + 1)
+            f_key.take(k, out=f_run[:k.size])
+            c_key.take(k, out=c_run[:k.size])
+        f = f_run[(st - st0) * L:(st - st0 + 1) * L]
+        c = c_run[(st - st0) * L:(st - st0 + 1) * L]
+        if warming:
+            np.less(x, _RANS_LOW, out=e)
+            warm += e
+            warming = np.count_nonzero(e) > idle
+        np.multiply(f, unit, out=lim)
+        np.greater_equal(x, lim, out=e)
+        chunks.append(x.compress(e))
+        # emitting lanes shift by 16 bits: x * (1 - e * (1 - 2^-16)), floored (a masked ufunc is slow)
+        np.multiply(e, 1.0 / 65536 - 1.0, out=q)
+        q += 1.0
+        x *= q
+        np.floor(x, out=x)
+        # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
+        np.divide(x, f, out=q)
+        np.floor(q, out=q)
+        np.subtract(M, f, out=lim)
+        np.multiply(q, lim, out=q)
+        np.add(x, q, out=x)
+        np.add(x, c, out=x)
+    # (once none of the others is warm, the lanes still at state 1 are those without symbols)
+    warm[s.first_step_symbols(lanes=True) == 0] = s.steps
+    words = (np.concatenate(chunks[::-1]).astype(np.uint32) & 0xFFFF).astype("<u2")
+    return warm, x.astype(np.uint32), words
+
+
+def _rans_encode_stream(out, s, m, keys, space):
+    f_key, c_key, index = _rans_key_tables(m, keys, space)
+    step_keys = _RansStepKeys(s, index, f_key.size - 1)
+    _rans_write_core(out, *_rans_encode_core(s, f_key, c_key, step_keys, m.precision))
 
 
 def _rans_write_core(out, warm, states, words):
@@ -1199,111 +1621,193 @@ def _rans_write_core(out, warm, states, words):
     out.append(bytes([kw]))
     if kw:
         out.append(pack_bits(warm, kw).tobytes())
-    out.append(states.astype("<u4").tobytes())
+    # states as their bit length - 1 and the bits below the leading one
+    lengths = np.frexp(states.astype(np.float64))[1].astype(np.int64) - 1
+    ks = int(lengths.max()).bit_length()
+    out.append(bytes([ks]))
+    if ks:
+        out.append(pack_bits(lengths, ks).tobytes())
+    bits = np.unpackbits(states.astype(">u4").view(np.uint8)).reshape(-1, 32)
+    out.append(np.packbits(bits[np.arange(32)[None, :] >= 32 - lengths[:, None]]).tobytes())
     head = bytearray()
     write_varint(head, int(words.size))
     out.append(bytes(head))
-    out.append(words.astype("<u2").tobytes())
+    out.append(words.tobytes())
 
 
 def _rans_read_core(r, s):
     kw = r.byte()
     if kw > 32:
         _rans_corrupt("warm-up width %d" % kw)
-    counts = s.lane_counts()
-    normal = counts.copy()
+    read_limit = np.full(s.lanes, s.steps, np.int64)
     if kw:
         packed = np.frombuffer(r.take((s.lanes * kw + 7) // 8), np.uint8)
         spare = (8 - (s.lanes * kw) % 8) % 8
         if int(packed[-1]) & ((1 << spare) - 1):
             _rans_corrupt("nonzero padding after the warm-up counts")
         warm = unpack_bits(packed, s.lanes, kw).astype(np.int64)
-        warm = warm.reshape(s.blocks, s.width)
-        if (warm > counts).any():
-            _rans_corrupt("warm-up count over a lane's symbols")
-        normal -= warm
-    states = np.frombuffer(r.take(4 * s.lanes), "<u4").astype(np.int64).reshape(s.blocks, s.width)
+        if (warm > s.steps).any():
+            _rans_corrupt("warm-up longer than the schedule")
+        read_limit -= warm
+    # the encoder's limits exactly: every lane warms up for a step at least, one without symbols throughout
+    if ((read_limit == s.steps) | ((s.first_step_symbols(lanes=True) == 0) & (read_limit != 0))).any():
+        _rans_corrupt("a lane's warm-up is not the encoder's")
+    ks = r.byte()
+    if ks > 5:
+        _rans_corrupt("state length width %d" % ks)
+    lengths = np.zeros(s.lanes, np.int64)
+    if ks:
+        packed = np.frombuffer(r.take((s.lanes * ks + 7) // 8), np.uint8)
+        spare = (8 - (s.lanes * ks) % 8) % 8
+        if int(packed[-1]) & ((1 << spare) - 1):
+            _rans_corrupt("nonzero padding after the state lengths")
+        lengths = unpack_bits(packed, s.lanes, ks).astype(np.int64)
+    total = int(lengths.sum())
+    low = np.unpackbits(np.frombuffer(r.take((total + 7) // 8), np.uint8))
+    if low[total:].any():
+        _rans_corrupt("nonzero padding after the states")
+    bits = np.zeros((s.lanes, 32), np.uint8)
+    bits[np.arange(32)[None, :] >= 32 - lengths[:, None]] = low[:total]
+    states = np.packbits(bits, axis=1).view(">u4").reshape(-1).astype(np.int64) | (np.int64(1) << lengths)
     count = r.varint()
     if count > s.n:
         _rans_corrupt("%d words for %d symbols" % (count, s.n))
     words = np.frombuffer(r.take(2 * count), "<u2").astype(np.int64)
-    return states, normal, words
+    return states, read_limit, words
 
 
 class _RansTables(object):
-    """Slot -> (symbol, frequency, bias) per used context: direct tables when small, else search."""
+    """Slot -> (frequency, slot - cum, next context offset) by region: the contexts, then idle lanes
+    (identity). A context offset is its region << P; a decoded symbol's offset is its region (as a
+    context), and unused contexts are identity regions whose symbols get the idle offset, which the
+    decoder refuses at the end. Direct tables when small, else a search over the pairs."""
 
     def __init__(self, precision, contexts, space, k, scale, symbol, q, direct_limit):
         self.precision = precision
-        self.ordinal = np.full(space, -1, np.int64)
-        self.ordinal[contexts] = np.arange(contexts.size)
+        M = 1 << precision
+        regions = space + 1
+        self.idle = space * M
+        self.dtype = np.int32 if regions * M < (1 << 31) else np.int64
         seg = np.repeat(np.arange(k.size), k)
         freq = q << (precision - scale)[seg]
         cum = np.cumsum(freq) - freq
         starts = np.concatenate([[0], np.cumsum(k)[:-1]])
         cum -= cum[starts][seg]
-        M = 1 << precision
-        self.direct = contexts.size * M <= direct_limit
+        per_region = np.ones(regions, np.int64)
+        per_region[contexts] = k
+        first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
+        pos = first[contexts][seg] + (np.arange(seg.size) - starts[seg])
+        pf = np.full(int(per_region.sum()), M, np.int64)
+        pc = np.zeros(pf.size, np.int64)
+        pco = np.full(pf.size, self.idle, np.int64)
+        pf[pos] = freq
+        pc[pos] = cum
+        pco[pos] = symbol << precision
+        self.direct = regions * M <= direct_limit
         if self.direct:
-            self.sym = np.repeat(symbol.astype(np.int32), freq)
-            self.freq = np.repeat(freq.astype(np.int32), freq)
-            self.bias = (np.arange(self.sym.size, dtype=np.int32) & np.int32(M - 1)) - np.repeat(cum.astype(np.int32), freq)
+            self.f = np.repeat(pf, pf)
+            self.bias = (np.arange(self.f.size, dtype=np.int64) & (M - 1)) - np.repeat(pc, pf)
+            self.co = np.repeat(pco.astype(self.dtype), pf)
         else:
-            self.keys = (seg << precision) | cum
-            self.psym, self.pfreq, self.pcum = symbol, freq, cum
+            self.keys = (np.repeat(np.arange(regions, dtype=np.int64), per_region) << precision) | pc
+            self.pf, self.pc, self.pco = pf, pc, pco.astype(self.dtype)
 
-    def lookup(self, e, slot):
-        if self.direct:
-            return self.sym[e], self.freq[e], self.bias[e]
+    def lookup(self, e, f, b, co):
+        """The search path (direct tables are read in place by the decoder)."""
         pair = np.searchsorted(self.keys, e, "right") - 1
-        return self.psym[pair], self.pfreq[pair], slot - self.pcum[pair]
+        np.take(self.pf, pair, out=f)
+        np.subtract(e & ((1 << self.precision) - 1), self.pc[pair], out=b)
+        np.take(self.pco, pair, out=co)
 
 
-def _rans_decode_core(s, tables, src_rows, fixed, lane_input):
-    """Decodes the schedule; src_rows[r] = context row of row r (-1 = fixed), None = order-0."""
-    states, normal, words = lane_input
-    x = states.copy()
-    # step from which a lane reads no more words (its warm-up); rows of a lane hold per_row symbols
-    g = np.arange(s.width, dtype=np.int64)
-    per_row = -(-(s.cols - g) // s.width)
-    counts = s.lane_counts()
-    warm_step = np.where(normal < counts, (normal // per_row) * s.sub + normal % per_row, s.B * s.sub)
-    first_warm = int(warm_step.min())
-    grid = np.full((s.blocks * s.B + 1, s.cols), fixed, np.uint16 if fixed < 65535 else np.int32)
-    cube = grid[:-1].reshape(s.blocks, s.B, s.cols)
+def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
+    """Decodes the schedule. History: context offsets per (level, slot) row of the cube, then a
+    fixed row and an idle row; src[t] = history row of each slot's context row at level t (None:
+    order-0). Returns the history of the real cube rows."""
+    states, read_limit, words = lane_input
+    L = s.lanes
     P = tables.precision
+    R = s.levels * s.slots
+    H = np.empty((R + 2, s.sub, s.width), tables.dtype)
+    H[R] = fixed_offset
+    H[R + 1] = tables.idle
+    if s.sub * s.width > s.cols:
+        H.reshape(R + 2, -1)[R:, s.cols:] = tables.idle
+    x = states.copy()
+    thr = np.full(L, _RANS_LOW, np.int64)
+    order = np.argsort(read_limit, kind="stable")
+    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right")
+    e = np.empty(L, np.int64)
+    f = np.empty(L, np.int64)
+    b = np.empty(L, np.int64)
+    need = np.empty(L, bool)
+    ctx = np.zeros((s.slots, s.width), tables.dtype)
+    out = np.empty((s.slots, s.width), tables.dtype)
     mask = (1 << P) - 1
+    tail = s.tail()
+    H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
     wp = 0
-    block_rows = np.arange(s.blocks, dtype=np.int64) * s.B
-    for t in range(s.B):
-        src = None if src_rows is None else src_rows[np.minimum(block_rows + t, s.rows - 1)]
+    done = 0
+    for t in range(s.levels):
+        rows = slice(t * s.slots, (t + 1) * s.slots)
         for j in range(s.sub):
-            step = t * s.sub + j
-            for b0, b1, c0, w in s.batches(t, j):
-                xs = x[b0:b1, :w]
-                slot = xs & mask
-                if src is None:
-                    e = slot
+            st = t * s.sub + j
+            if switch[st] > done:
+                limited = order[done:switch[st]]
+                thr[limited] = 0
+                done = switch[st]
+            else:
+                limited = None
+            if src is not None:
+                if H2 is not None:
+                    H2.take(src[t], axis=0, out=ctx)
                 else:
-                    e = (tables.ordinal[grid[src[b0:b1], c0:c0 + w]] << P) | slot
-                sym, f, bias = tables.lookup(e, slot)
-                xs = f * (xs >> P) + bias
-                cube[b0:b1, t, c0:c0 + w] = sym
-                need = xs < _RANS_LOW
-                if step >= first_warm:
-                    need &= warm_step[b0:b1, :w] > step
-                cnt = int(np.count_nonzero(need))
-                if cnt:
-                    if wp + cnt > words.size:
-                        _rans_corrupt("out of words")
-                    xs[need] = (xs[need] << 16) | words[wp:wp + cnt]
-                    wp += cnt
-                x[b0:b1, :w] = xs
+                    ctx[...] = H[src[t], j]
+            if tail is not None and tail[0] == t:
+                ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
+            np.bitwise_and(x, mask, out=e)
+            np.add(e, ctx.reshape(-1), out=e)
+            dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
+            if tables.direct:
+                tables.f.take(e, out=f, mode="clip")
+                tables.bias.take(e, out=b, mode="clip")
+                tables.co.take(e, out=dest, mode="clip")
+            else:
+                tables.lookup(e, f, b, dest)
+            if H2 is None:
+                H[rows, j] = out
+            np.right_shift(x, P, out=x)
+            np.multiply(x, f, out=x)
+            np.add(x, b, out=x)
+            if limited is not None and (x[limited] >= _RANS_LOW).any():
+                _rans_corrupt("a lane is not warming up at its read limit")
+            # the lanes below 2^16 (before their limit) read the next words, in lane order
+            np.less(x, thr, out=need)
+            lanes = need.nonzero()[0]
+            if lanes.size:
+                if wp + lanes.size > words.size:
+                    _rans_corrupt("out of words")
+                x[lanes] = (x[lanes] << 16) | words[wp:wp + lanes.size]
+                wp += lanes.size
     if (x != 1).any():
         _rans_corrupt("a lane does not end in its start state")
     if wp != words.size:
         _rans_corrupt("%d words left over" % (words.size - wp))
-    return grid[:-1].reshape(-1)[:s.n]
+    return H[:R]
+
+
+def _rans_output(s, hist, tables, values, n):
+    """values[symbol] of every position in data order from a decoder history (context offsets by
+    cube row); None when a position holds the offset of no symbol (an unused context was used)."""
+    h = hist.reshape(s.levels, s.slots, s.sub * s.width)
+    if s.blocked:
+        h = h.transpose(1, 0, 2)
+    h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
+    if h.size and int(h.max()) >= (values.size << tables.precision):
+        return None
+    if (values.size << tables.precision) <= max(h.size, 1 << 16):
+        return _rans_gather(np.repeat(values, 1 << tables.precision), h, values.dtype)
+    return values[h >> tables.precision]
 
 
 def _rans_encode_plain(out, values):
@@ -1314,16 +1818,14 @@ def _rans_encode_plain(out, values):
     if values.size == 0:
         return
     alphabet, dense = _rans_remap(values)
-    m = _rans_build_model(dense, None, alphabet.size, _RANS_AUTO_PRECISION)
-    lanes = max(1, -(-values.size // _RANS_MAX_AUTO_STEPS),
-                min(-(-values.size // _RANS_PLAIN_STEPS), 1 + int(m.entropy_bits // _RANS_PLAIN_LANE_BITS)))
+    m = _rans_build_model(dense, False, alphabet.size, _rans_auto_precision(alphabet.size))
+    lanes = min(_RANS_LANES_MAX, -(-values.size // _RANS_PLAIN_STEPS))
     head = bytearray()
     write_varint(head, int(alphabet.size))
     out.append(bytes(head))
     out.append(_rans_varint_bytes(_rans_gaps(alphabet)).tobytes())
     out.append(_rans_varint_bytes(np.concatenate([[m.precision], m.q[:-1] - 1, [lanes]])).tobytes())
-    s = _RansSchedule(values.size, lanes, values.size, lanes)
-    _rans_write_core(out, *_rans_encode_core(s, m.freq_at, m.cum_at, m.precision))
+    _rans_encode_stream(out, _rans_flat(values.size, lanes), m, dense, alphabet.size)
 
 
 def _rans_read_ascending(r, count, space, what):
@@ -1361,11 +1863,11 @@ def _rans_read_plain(r, max_count, space, direct_limit):
     lanes = r.varint()
     if lanes < 1 or lanes > m:
         _rans_corrupt("nested stream with %d lanes" % lanes)
-    s = _RansSchedule(m, lanes, m, lanes)
+    s = _rans_flat(m, lanes)
     tables = _RansTables(precision, np.zeros(1, np.int64), 1, np.array([a]), np.array([precision]),
                          np.arange(a, dtype=np.int64), q, direct_limit)
-    dense = _rans_decode_core(s, tables, None, 0, _rans_read_core(r, s))
-    return alphabet[dense]
+    hist = _rans_decode_core(s, tables, None, 0, _rans_read_core(r, s))
+    return _rans_output(s, hist, tables, alphabet, m)
 
 
 def _rans_bit_length(v):
@@ -1376,24 +1878,11 @@ def _rans_bit_length(v):
     return out
 
 
-def _rans_context_bits(dense, ctx, alphabet):
-    """Empirical entropy in bits of dense symbols given contexts (as a model's entropy_bits)."""
-    keys = ctx.astype(np.int64) * alphabet + dense
-    if (alphabet + 1) * alphabet > _RANS_COUNT_TABLE_MAX:
-        joint = np.unique(keys, return_counts=True)[1]
-    else:
-        joint = np.bincount(keys)
-    margin = np.bincount(ctx)
-    margin = margin[margin > 0].astype(np.float64)
-    joint = joint[joint > 0].astype(np.float64)
-    return float((margin * np.log2(margin)).sum() - (joint * np.log2(joint)).sum())
-
-
 def _rans_ref_bits(refs):
-    counts = np.bincount(_rans_bit_length(refs), minlength=18).astype(np.float64)
-    b = np.arange(18)
-    c = counts[counts > 0]
-    return float((c * np.log2(refs.size / c)).sum() + (counts * np.maximum(0, b - 1)).sum())
+    counts = np.bincount(_rans_bit_length(refs), minlength=18)
+    low = int((counts * np.maximum(0, np.arange(18) - 1)).sum())
+    return (int(refs.size * _rans_log2fx(refs.size)) - _rans_sum_clogc(counts)
+            + low * (1 << _RANS_LOG_FRAC))
 
 
 def _rans_encode_refs(out, refs):
@@ -1423,20 +1912,75 @@ def _rans_read_refs(r, rows, window, direct_limit):
     return refs
 
 
-def _rans_find_refs(grid, s, window):
-    samples = min(s.cols, _RANS_SAMPLE_COLUMNS)
-    cols = (np.arange(samples, dtype=np.int64) * s.cols) // samples
-    sig = grid[:s.rows][:, cols]
-    rows = np.arange(s.rows, dtype=np.int64)
-    t = rows % s.B
-    best = np.full(s.rows, -1, np.int64)
-    refs = np.zeros(s.rows, np.int64)
-    for d in range(1, min(window, s.rows - 1) + 1):
-        score = (sig[d:] == sig[:-d]).sum(axis=1)
-        ok = ((rows[d:] - d) % s.B) < t[d:]
-        better = ok & (score > best[d:])
-        best[d:][better] = score[better]
-        refs[d:][better] = d
+def _rans_signatures(dense, s, alphabet, columns):
+    """Each row's dense symbols at evenly spread columns (alphabet past the end)."""
+    rows, cols = s.rows, s.cols
+    samples = min(cols, columns)
+    col = (np.arange(samples, dtype=np.int64) * cols) // samples
+    dtype = np.uint8 if alphabet < 255 else np.uint16 if alphabet < 65535 else np.int32
+    sig = np.full((rows, samples), alphabet, dtype)
+    full = s.n // cols
+    sig[:full] = dense[:full * cols].reshape(full, cols)[:, col]
+    if full < rows:
+        last = dense[full * cols:]
+        ok = col < last.size
+        sig[full, ok] = last[col[ok]]
+    return sig
+
+
+def _rans_find_refs(key_sig, sig, s, window, alphabet):
+    """Reference rows for groups of B rows (see the encoder choices in rans.ts)."""
+    rows, B = s.rows, s.B
+    samples = sig.shape[1]
+    wide = key_sig.astype(np.int64)
+    if key_sig.shape[1] % 2:
+        wide = np.concatenate([wide, np.zeros((rows, 1), np.int64)], axis=1)
+    keys = wide[:, 0::2] * (alphabet + 1) + wide[:, 1::2]
+    if (alphabet + 1) ** 2 <= (1 << 16):
+        keys = keys.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
+    G = keys.shape[1]
+    r = np.arange(rows, dtype=np.int64)
+    start = r - r % B
+    # rows by (key, row) for each key column; runs of equal (key, group) are contiguous in it
+    order = np.argsort(keys, axis=0, kind="stable")
+    ks = np.take_along_axis(keys, order, axis=0)
+    gs = order // B
+    change = np.ones((rows, G), bool)
+    change[1:] = (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])
+    run = np.maximum.accumulate(np.where(change, r[:, None], 0), axis=0)
+    cand = np.empty((rows, 1 + _RANS_CANDIDATES_PER_KEY * G), np.int64)
+    cand[:, 0] = start - 1
+    back = np.empty((rows, G), np.int64)
+    for c in range(1, _RANS_CANDIDATES_PER_KEY + 1):
+        at = np.maximum(run - c, 0)
+        same = (run >= c) & (np.take_along_axis(ks, at, axis=0) == ks)
+        np.put_along_axis(back, order, np.where(same, np.take_along_axis(order, at, axis=0), -1), axis=0)
+        cand[:, 1 + (c - 1) * G:1 + c * G] = back
+    cand[(cand < 0) | (r[:, None] - cand > window)] = -1
+    if rows < (1 << 15):
+        cand = np.sort(cand.astype(np.int16), axis=1, kind="stable").astype(np.int64)
+    else:
+        cand.sort(axis=1)
+    keep = cand >= 0
+    keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
+    pr, pc = np.nonzero(keep)
+    pc = cand[pr, pc]
+    refs = np.zeros(rows, np.int64)
+    if pr.size:
+        score = np.empty(pr.size, np.int64)
+        step = max(1, (8 * _RANS_CHUNK) // samples)
+        for a in range(0, pr.size, step):
+            same = np.take(sig, pr[a:a + step], axis=0) == np.take(sig, pc[a:a + step], axis=0)
+            if samples % 8:
+                score[a:a + step] = np.count_nonzero(same, axis=1)
+            else:
+                # 8 flags a word, summed bytewise then across the word's bytes
+                words = same.view(np.uint64).sum(axis=1, dtype=np.uint64)
+                score[a:a + step] = (words * np.uint64(0x0101010101010101)) >> np.uint64(56)
+        rank = score * (1 << 20) - (pr - pc)
+        first = np.concatenate([[0], np.flatnonzero(pr[1:] != pr[:-1]) + 1])
+        best = np.maximum.reduceat(rank, first)
+        refs[pr[first]] = (-best) & ((1 << 20) - 1)
     return refs
 
 
@@ -1450,7 +1994,7 @@ def _rans_remap(values):
 
 def _rans_values(data, wide):
     n = data.size // 2 if wide else data.size
-    return (data[:2 * n].view("<u2") if wide else data).astype(np.int64), data[2 * n:] if wide else data[:0]
+    return (data[:2 * n].view("<u2") if wide else data), data[2 * n:] if wide else data[:0]
 
 
 def enc_rans(data, p):
@@ -1462,42 +2006,40 @@ def enc_rans(data, p):
     if n == 0:
         return [tail.copy()], dict(p, period=max(period, 1 if contextual else 0), blockRows=max(1, p["blockRows"]),
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
-    alphabet, dense = _rans_remap(values)
+    present = _rans_count(values, 65536 if wide else 256) > 0
+    alphabet = np.flatnonzero(present)
     A = alphabet.size
-    out = [np.array([zlib.adler32(data.tobytes()) & 0xFFFFFFFF], "<u4").tobytes()]
-    counts = np.bincount(dense).astype(np.float64)
-    counts = counts[counts > 0]
-    order0 = float((counts * np.log2(n / counts)).sum())
-    flush_budget = int(order0 * (0.6 if contextual else 1) * _RANS_FLUSH_SHARE / _RANS_LANE_BITS)
-    budget = min(n, max(1, -(-n // _RANS_MAX_AUTO_STEPS), flush_budget))
-    precision = p["precision"] or _RANS_AUTO_PRECISION
+    # dense symbols in the type of the context keys (ctx * A + symbol), as small as they fit
+    key_space = (A + 1) * A + 1
+    dense = _rans_gather(np.cumsum(present) - 1, values, np.int16 if key_space < (1 << 15) else np.int32 if key_space < (1 << 31) else np.int64)
+    out = [np.array([zlib.adler32(data) & 0xFFFFFFFF], "<u4").tobytes()]
+    precision = p["precision"] or _rans_auto_precision(A)
+    explicit = False
     if not contextual:
-        lanes = p["lanes"] or min(_RANS_LANES_MAX, budget)
-        block_rows = p["blockRows"]
-        s = _RansSchedule(n, lanes, n, lanes)
-        m = _rans_build_model(dense, None, A, precision)
+        lanes = p["lanes"] or min(_RANS_LANES_MAX, -(-n // _RANS_TARGET_STEPS))
+        block_rows = max(1, p["blockRows"])
+        s = _rans_flat(n, lanes)
+        keys = dense
     else:
-        rows = -(-n // period)
-        lanes = p["lanes"] or min(period, _RANS_LANES_MAX, budget)
-        per_row = min(lanes, period)
-        block_rows = p["blockRows"] or (-(-rows // max(1, budget // period)) if per_row == period else rows)
-        block_rows = min(block_rows, _RANS_BLOCK_ROWS_MAX)
-        s = _RansSchedule(n, period, block_rows, lanes)
-        grid = np.full((s.rows + 1, period), A, np.int64)
-        grid.reshape(-1)[:n] = dense
-        r = np.arange(s.rows, dtype=np.int64)
-        refs = np.where(r % s.B == 0, 0, 1)
-
-        def contexts(refs):
-            return grid[np.where(refs > 0, r - refs, s.rows)].reshape(-1)[:n]
-
-        if p["context"] == "rowref":
-            # references must save more than they cost (see rans.ts), else keep "above"
-            found = _rans_find_refs(grid, s, p["window"])
-            with_refs = _rans_context_bits(dense, contexts(found), A) + _rans_ref_bits(found)
-            if with_refs < _rans_context_bits(dense, contexts(refs), A):
-                refs = found
-        m = _rans_build_model(dense, contexts(refs), A, precision)
+        blocked = p["context"] == "above"
+        auto_rows, auto_lanes = _rans_auto_schedule(n, period, blocked)
+        lanes = p["lanes"] or auto_lanes
+        block_rows = min(p["blockRows"] or auto_rows, _RANS_BLOCK_ROWS_MAX)
+        s = _RansSchedule(n, period, block_rows, lanes, blocked)
+        if blocked:
+            refs = _rans_above_refs(s.rows, s.B)
+        else:
+            # references must save more than they cost over the nearest refs, judged on the sampled
+            # columns (see rans.ts)
+            refs = _rans_nearest_refs(s.rows, s.B)
+            if period >= _RANS_MIN_REF_COLUMNS:
+                key_sig = _rans_signatures(dense, s, A, _RANS_KEY_COLUMNS)
+                found = _rans_find_refs(key_sig, _rans_signatures(dense, s, A, _RANS_SCORE_COLUMNS), s, p["window"], A)
+                gain = (_rans_sampled_bits(key_sig, refs, A) - _rans_sampled_bits(key_sig, found, A)) * period
+                if gain > _rans_ref_bits(found) * key_sig.shape[1]:
+                    refs, explicit = found, True
+        keys = _rans_keys(dense, refs, period, A)
+    m = _rans_build_model(keys, contextual, A, precision)
     last = np.cumsum(m.k) - 1
     not_last = np.ones(m.q.size, bool)
     not_last[last] = False
@@ -1509,8 +2051,10 @@ def enc_rans(data, p):
     side += [m.k - 1, m.precision - m.scale, sym_gaps, (m.q - 1)[not_last]]
     _rans_encode_plain(out, _rans_varint_bytes(np.concatenate([np.asarray(x, np.int64) for x in side])))
     if p["context"] == "rowref":
-        _rans_encode_refs(out, refs)
-    _rans_write_core(out, *_rans_encode_core(s, m.freq_at, m.cum_at, m.precision))
+        out.append(bytes([1 if explicit else 0]))
+        if explicit:
+            _rans_encode_refs(out, refs)
+    _rans_encode_stream(out, s, m, keys, (A + 1) * A if contextual else A)
     out.append(tail.tobytes())
     payload = np.frombuffer(b"".join(out), np.uint8)
     return [payload], dict(p, period=period, blockRows=max(1, block_rows), lanes=lanes, precision=m.precision)
@@ -1590,35 +2134,46 @@ def dec_rans(streams, p, info):
     q[last] = rest
     if pos[0] != ints.size:
         _rans_corrupt("%d model values left over" % (ints.size - pos[0]))
-    if not contextual:
-        s = _RansSchedule(n, p["lanes"], n, p["lanes"])
-        src_rows = None
-    else:
-        s = _RansSchedule(n, p["period"], p["blockRows"], p["lanes"])
-        rows = np.arange(s.rows, dtype=np.int64)
-        if p["context"] == "rowref":
-            refs = _rans_read_refs(r, s.rows, p["window"], direct_limit)
-            bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (((rows - refs) % s.B) >= (rows % s.B)))
-            if bad.any():
-                _rans_corrupt("a row refers to a row not decoded before it")
-        else:
-            refs = np.where(rows % s.B == 0, 0, 1)
-        src_rows = np.where(refs > 0, rows - refs, -1)
     tables = _RansTables(P, contexts, context_space, k, scale, symbol, q, direct_limit)
-    dense = _rans_decode_core(s, tables, src_rows, A, _rans_read_core(r, s))
-    if contextual:
-        grid = np.full((s.rows + 1, s.cols), A, np.int64)
-        grid.reshape(-1)[:n] = dense
-        ctx = grid[src_rows].reshape(-1)[:n]
-        if (tables.ordinal[ctx] < 0).any():
-            _rans_corrupt("a symbol uses an unused context")
-    out = alphabet[dense]
-    out = out.astype("<u2").view(np.uint8) if wide else out.astype(np.uint8)
+    if not contextual:
+        s = _rans_flat(n, p["lanes"])
+        src = None
+    else:
+        s = _RansSchedule(n, p["period"], p["blockRows"], p["lanes"], p["context"] == "above")
+        rows = np.arange(s.rows, dtype=np.int64)
+        if p["context"] == "above":
+            refs = _rans_above_refs(s.rows, s.B)
+        else:
+            kind = r.varint()
+            if kind > 1:
+                _rans_corrupt("reference kind %d" % kind)
+            if kind == 0:
+                refs = _rans_nearest_refs(s.rows, s.B)
+            else:
+                refs = _rans_read_refs(r, s.rows, p["window"], direct_limit)
+                bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (refs <= rows % s.B))
+                if bad.any():
+                    _rans_corrupt("a row refers to a row not decoded before it")
+        # history row of each row (cube order), then of each slot's context row by level
+        R = s.levels * s.slots
+        ids = s.row_ids()
+        hist_row = np.full(R, R + 1, np.int64)
+        real = ids.reshape(-1) < s.rows
+        hist_row_of = np.empty(s.rows, np.int64)
+        hist_row_of[ids.reshape(-1)[real]] = np.arange(R)[real]
+        ctx_row = np.where(refs > 0, hist_row_of[rows - refs], R)
+        hist_row[real] = ctx_row[ids.reshape(-1)[real]]
+        src = hist_row.reshape(s.levels, s.slots)
+    hist = _rans_decode_core(s, tables, src, A << P, _rans_read_core(r, s))
+    out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
+    if out is None:
+        _rans_corrupt("a symbol uses an unused context")
+    out = out.reshape(-1).view(np.uint8)
     if tail:
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])
     if r.remaining():
         _rans_corrupt("%d trailing bytes" % r.remaining())
-    if zlib.adler32(out.tobytes()) & 0xFFFFFFFF != check:
+    if zlib.adler32(out) & 0xFFFFFFFF != check:
         _rans_corrupt("checksum mismatch")
     return out
 `;
@@ -1628,7 +2183,7 @@ export default definePrimitive({
   name: "rans",
   kind: "backend",
   summary: "interleaved rANS, order-0 or conditioned on the row above / a reference row (u8 or u16 symbols)",
-  layout: "plain(model varints) | rowref: plain(row refs) | lanes: warm-up counts, u32 states, u16 words | odd tail byte",
+  layout: "plain(model varints) | rowref: refs kind, plain(row refs) | lanes: warm-up steps, u32 states, u16 words | odd tail byte",
   params,
   encode,
   decode,
