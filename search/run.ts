@@ -12,6 +12,7 @@
  */
 import path from "node:path";
 import { Effect, Exit, Fiber } from "effect";
+import { DEFAULT_PIPELINE_JSON } from "../src/codec/builtins.js";
 import { parsePipeline } from "../src/codec/pipeline.js";
 import { defaultPython } from "../src/python/interpreter.js";
 import { ResultsStore, type FileEvaluation, type MemberRow, type StoreApi, type StoreError } from "../results/store.js";
@@ -110,6 +111,15 @@ export interface RunSummary {
   readonly stoppedBy: "generations" | "budget" | "interrupt";
   readonly best: ScoredSummary | null;
   readonly baseline: ScoredSummary | null;
+  /** Every seed genome scored on this corpus (from the cache), to show what the best beat. */
+  readonly seeds: readonly SeedSummary[];
+}
+
+export interface SeedSummary {
+  readonly name: string;
+  /** The seed is the pipeline `compress` uses when none is given. */
+  readonly isDefault: boolean;
+  readonly scored: ScoredSummary;
 }
 
 export const DEFAULT_CONFIG = {
@@ -431,7 +441,6 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
     }
     const counts = { evaluated: 0, cached: 0, failed: 0 };
     let stoppedBy: RunSummary["stoppedBy"] = "generations";
-    let baseline: ScoredSummary | null = null;
     const limit = config.generations ?? Infinity;
     while (g < limit) {
       if (Date.now() >= ctx.deadline) {
@@ -464,10 +473,6 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       counts.cached += genCounts.cached;
       counts.failed += genCounts.failed;
       const children = outcomes.flatMap((o) => (o.kind === "ok" ? [o.scored] : []));
-      if (g === 0) {
-        const apexBaseline = outcomes.find((o, i) => o.kind === "ok" && candidates[i].operator === "seed:apex-baseline");
-        if (apexBaseline?.kind === "ok") baseline = summarize(apexBaseline.scored);
-      }
       if (config.remeasureEvery > 0 && g > 0 && g % config.remeasureEvery === 0 && population.length > 0) {
         const top = selectSurvivors(population, config.remeasureTop, config.objective);
         const fresher = yield* remeasure(ctx, top);
@@ -504,6 +509,7 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
         break;
       }
     }
+    const seeds = yield* scoredSeeds(ctx);
     const best = population.length ? summarize([...population].sort((a, b) => fitnessKey(b, "apex") - fitnessKey(a, "apex"))[0]) : null;
     const summary: RunSummary = {
       run,
@@ -513,20 +519,24 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       elapsedMs: Date.now() - started,
       stoppedBy,
       best,
-      baseline: baseline ?? (yield* findBaseline(ctx)),
+      baseline: seeds.find((x) => x.name === "apex-baseline")?.scored ?? null,
+      seeds,
     };
     ctx.emit({ type: "done", summary });
     return summary;
   });
 
-/** The Apex baseline genome's score on this corpus, from the cache (for the summary). */
-const findBaseline = (ctx: Ctx): Effect.Effect<ScoredSummary | null, StoreError> =>
+/** The seed genomes' scores on this corpus, from the cache (for the summary); unscored seeds are left out. */
+const scoredSeeds = (ctx: Ctx): Effect.Effect<SeedSummary[], StoreError> =>
   Effect.gen(function* () {
-    const seed = seedGenomes().find((s) => s.name === "apex-baseline");
-    if (!seed) return null;
-    const hash = genomeHash(seed.genome);
-    const files = yield* ctx.store.cachedEvaluation(hash, ctx.corpus.fingerprint, fileNames(ctx));
-    return files && files.every((f) => f.ok) ? summarize(scoreEvaluation(hash, seed.genome, files, ctx.model)) : null;
+    const defaultHash = genomeHash(canonicalize(DEFAULT_PIPELINE_JSON));
+    const out: SeedSummary[] = [];
+    for (const seed of seedGenomes()) {
+      const hash = genomeHash(seed.genome);
+      const files = yield* ctx.store.cachedEvaluation(hash, ctx.corpus.fingerprint, fileNames(ctx));
+      if (files && files.every((f) => f.ok)) out.push({ name: seed.name, isDefault: hash === defaultHash, scored: summarize(scoreEvaluation(hash, seed.genome, files, ctx.model)) });
+    }
+    return out;
   });
 
 /**

@@ -92,6 +92,9 @@ describe("search CLI", () => {
     refSummary = JSON.parse(r.stdout);
     assert.equal(refSummary.generations, GENERATIONS);
     assert.match(r.stderr, /gen 4: best [0-9a-f]{16}/, "progress lines go to stderr with --json");
+    const seeds = (JSON.parse(r.stdout) as { seeds: { name: string; isDefault: boolean; scored: { score: number } }[] }).seeds;
+    assert.ok(seeds.some((s) => s.name === "apex-baseline"), "the summary scores the Apex baseline seed");
+    assert.equal(seeds.filter((s) => s.isDefault).length, 1, "exactly one seed is the built-in default pipeline");
   });
 
   it("resumes a run killed with SIGKILL mid-generation: same result, nothing evaluated twice or lost", async () => {

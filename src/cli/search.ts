@@ -127,6 +127,14 @@ const printSummary = (s: RunSummary, db: string) => {
   }
   if (s.baseline) o(`  baseline: ${s.baseline.hash} ${best(s.baseline)} (zstd level 3, the Apex reference)`);
   if (s.best && s.baseline && s.baseline.score > 0) o(`  best vs baseline: ${((s.best.score / s.baseline.score - 1) * 100).toFixed(1)}% Apex score`);
+  if (s.best && s.seeds.length > 0) {
+    const top = s.best;
+    o(`  seeds (does the best beat each on Apex score and on ratio?):`);
+    for (const x of s.seeds) {
+      const beats = `${top.score > x.scored.score ? "yes" : "no "} / ${top.ratio < x.scored.ratio ? "yes" : "no "}`;
+      o(`    ${beats}  ${x.name.padEnd(18)} ${best(x.scored)}${x.isDefault ? " (the built-in default pipeline)" : ""}`);
+    }
+  }
   const dbArg = db === DEFAULT_DB ? "" : ` --db ${db}`;
   o(`  next: evocodec leaderboard --run ${s.run}${dbArg}; evocodec show ${s.best?.hash ?? "best"}${dbArg}; resume with evocodec search --resume ${s.run}${dbArg}`);
 };
