@@ -82,6 +82,12 @@ def unpack_bits(packed, count, k):
     return (bits * weights).sum(axis=1, dtype=np.uint64).astype(np.uint32)
 
 
+def element_view(data, width):
+    """The whole little-endian elements of `width` bytes (1, 2 or 4) of a uint8 array, and the tail bytes."""
+    count = data.size // width
+    return data[:count * width].view(np.uint8 if width == 1 else "<u%d" % width), data[count * width:]
+
+
 class Reader(object):
     def __init__(self, buf, what="frame"):
         self.buf = buf
