@@ -348,3 +348,8 @@ def column_modes(symbols, cols):
         hist = np.bincount(keys.reshape(-1), minlength=span * 257).reshape(span, 257)[:, :256]
         modes[c0:c0 + span] = hist.argmax(axis=1)
     return modes
+
+
+def bf16_column_modes(x, cols):
+    """Per-column majority sign and modal exponent of bf16 elements x (uint16); mirrors bf16ColumnModes."""
+    return column_modes((x >> 15).astype(np.uint8), cols), column_modes(((x >> 7) & 0xFF).astype(np.uint8), cols)
