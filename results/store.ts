@@ -163,6 +163,17 @@ export interface FileEvaluation {
   readonly measurements: number;
   readonly streams: readonly NodeStat[] | null;
 }
+/** Per pipeline node (pre-order), its NodeStat sizes summed over the files. */
+export const sumNodeStats = (files: readonly FileEvaluation[]): Omit<NodeStat, "op">[] => {
+  const sums: { inputBytes: number; payloadBytes: number }[] = [];
+  for (const f of files)
+    (f.streams ?? []).forEach((s, i) => {
+      sums[i] ??= { inputBytes: 0, payloadBytes: 0 };
+      sums[i].inputBytes += s.inputBytes;
+      sums[i].payloadBytes += s.payloadBytes;
+    });
+  return sums;
+};
 export interface MemberRow {
   readonly rank: number;
   readonly genome: string;
