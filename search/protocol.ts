@@ -48,6 +48,8 @@ export interface EvalTask {
    * counts from then: time waiting in the queue or for a replacement thread to boot is not the genome's.
    */
   readonly started?: Int32Array;
+  /** Shared with the pool so it never terminates the worker inside a native call (primitives/backends/native-guard.ts). */
+  readonly nativeGuard?: Int32Array;
 }
 
 /** Called by the worker as it starts a task. */
