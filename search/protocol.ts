@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import { waitAsync } from "../primitives/backends/native-guard.js";
 import { registerPrimitive } from "../primitives/index.js";
 import type { Primitive } from "../src/codec/primitive.js";
 import type { PipelineJson } from "../src/codec/pipeline.js";
@@ -59,11 +60,9 @@ export const markStarted = (task: EvalTask): void => {
   Atomics.notify(task.started, 0);
 };
 
-type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
-
 /** Resolves once the worker has marked the task started. */
 export const whenStarted = (flag: Int32Array): Promise<void> => {
-  const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(flag, 0, 0);
+  const r = waitAsync(flag, 0, 0);
   return r.async ? (r.value as Promise<string>).then(() => undefined) : Promise.resolve();
 }
 

@@ -45,12 +45,14 @@ export const uninterruptible = <T>(call: () => T): T => {
 };
 
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
+/** Atomics.waitAsync (Node 20 has it; its types do not). */
+export const waitAsync: WaitAsync = (a, index, value) => (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(a, index, value);
 
 /** Pool side: stops the worker entering native calls and resolves once it is outside any. */
 export const whenTerminable = async (guard: Int32Array): Promise<void> => {
   Atomics.store(guard, STOP, 1);
   while (Atomics.load(guard, IN_CALL)) {
-    const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(guard, IN_CALL, 1);
+    const r = waitAsync(guard, IN_CALL, 1);
     if (r.async) await r.value;
   }
 };
