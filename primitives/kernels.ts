@@ -280,3 +280,81 @@ export const transposeBits = (src: Uint8Array, srcOff: number, rows: number, row
     }
   }
 };
+
+/**
+ * The mantissa stream of a float field split: packedLength(count, k) bytes for the caller to fill,
+ * then the input's bytes past count*width (the n mod width tail) copied after them.
+ */
+export const mantissaWithTail = (input: Uint8Array, count: number, width: number, k: number): Uint8Array => {
+  const packed = packedLength(count, k);
+  const man = new Uint8Array(packed + input.length - count * width);
+  man.set(input.subarray(count * width), packed);
+  return man;
+};
+
+/**
+ * Decoder side of mantissaWithTail: checks that `man` holds count packed k-bit mantissas plus fewer
+ * than `width` tail bytes, and returns the output buffer (count*width bytes + the tail, copied in).
+ */
+export const outputWithTail = (who: string, man: Uint8Array, count: number, width: number, k: number): Uint8Array => {
+  const packed = packedLength(count, k);
+  const tail = man.length - packed;
+  if (tail < 0 || tail >= width) fail("length-mismatch", `${who}: ${man.length} mantissa bytes for ${count} elements`);
+  const out = new Uint8Array(count * width + tail);
+  out.set(man.subarray(packed), count * width);
+  return out;
+};
+
+/** A little-endian float format: the sign is the top bit, then expBits of exponent, then manBits. */
+export interface FloatLayout {
+  readonly width: 2 | 4;
+  readonly expBits: number;
+  readonly manBits: number;
+}
+
+/** bfloat16 gets the one-pass splitLow7/joinLow7 kernels; other formats the generic bit packing. */
+const isBf16 = (f: FloatLayout): boolean => f.width === 2 && f.manBits === 7;
+
+/**
+ * The *-fields splits: [sign bits (packBitPlane of the top bit), exponent bytes, mantissas packed
+ * manBits each + the n mod width tail bytes].
+ */
+export const splitFloatFields = (input: Uint8Array, f: FloatLayout): Uint8Array[] => {
+  const v = f.width === 2 ? u16View(input) : u32View(input);
+  const count = v.length;
+  const exponent = new Uint8Array(count);
+  const man = mantissaWithTail(input, count, f.width, f.manBits);
+  if (isBf16(f)) splitLow7(v as Uint16Array, exponent, man);
+  else {
+    const mantissa = f.width === 2 ? new Uint16Array(count) : new Uint32Array(count);
+    const expMask = (1 << f.expBits) - 1;
+    const manMask = (1 << f.manBits) - 1;
+    for (let i = 0; i < count; i++) {
+      const x = v[i];
+      exponent[i] = (x >>> f.manBits) & expMask;
+      mantissa[i] = x & manMask;
+    }
+    man.set(packBits(mantissa, f.manBits));
+  }
+  return [packBitPlane(v, 8 * f.width - 1), exponent, man];
+};
+
+/** Inverse of splitFloatFields; `who` names the primitive in errors (an exponent over expBits is corrupt). */
+export const joinFloatFields = (who: string, [sign, exponent, man]: readonly Uint8Array[], f: FloatLayout): Uint8Array => {
+  const count = exponent.length;
+  if (sign.length !== packedLength(count, 1)) fail("length-mismatch", `${who}: ${sign.length} sign bytes for ${count} elements`);
+  const out = outputWithTail(who, man, count, f.width, f.manBits);
+  const v = f.width === 2 ? new Uint16Array(out.buffer, 0, count) : new Uint32Array(out.buffer, 0, count);
+  let high = 0;
+  if (isBf16(f)) high = joinLow7(exponent, man, v as Uint16Array);
+  else {
+    unpackBits(man, count, f.manBits, v);
+    for (let i = 0; i < count; i++) {
+      high |= exponent[i];
+      v[i] |= exponent[i] << f.manBits;
+    }
+  }
+  if (high >>> f.expBits) fail("corrupt-payload", `${who}: exponent above ${f.expBits} bits`);
+  orBitPlane(sign, v, 8 * f.width - 1);
+  return out;
+};

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { fail } from "../src/codec/errors.js";
 import { int } from "../src/codec/primitive.js";
-import { detectPeriod } from "./kernels.js";
+import { detectPeriod, u16View } from "./kernels.js";
 
 /** Largest row length a frame may state (detectPeriod never proposes more). */
 export const PERIOD_MAX = 65536;
@@ -41,6 +41,28 @@ export const expectZero = (who: string, b: Uint8Array, from: number, to: number)
   for (let i = from; i < to; i++) if (b[i] !== 0) fail("corrupt-payload", `${who}: nonzero padding byte at ${i}`);
 };
 
+/**
+ * The layout of the u16 context transforms' output: `head`, zero padding to an even length, then
+ * as many u16 elements as `input` holds (x = u16View(input)) and its odd tail byte (copied here).
+ * Returns the buffer and an aligned view of its body for the caller to fill.
+ */
+export const prefixedBody = (head: Uint8Array, input: Uint8Array, x: Uint16Array): { out: Uint8Array; y: Uint16Array } => {
+  const start = head.length + padTo(head.length, 2);
+  const out = new Uint8Array(start + input.length);
+  out.set(head);
+  if (input.length & 1) out[out.length - 1] = input[input.length - 1];
+  return { out, y: new Uint16Array(out.buffer, start, x.length) };
+};
+
+/** Decoder side: the body of d from `start` (even) as u16 elements y, and an output buffer (odd tail byte copied) with its view x to fill. */
+export const bodyAfterPrefix = (d: Uint8Array, start: number): { out: Uint8Array; x: Uint16Array; y: Uint16Array } => {
+  const body = d.subarray(start);
+  const y = u16View(body);
+  const out = new Uint8Array(body.length);
+  if (body.length & 1) out[out.length - 1] = body[body.length - 1];
+  return { out, x: new Uint16Array(out.buffer, 0, y.length), y };
+};
+
 const MODE_BLOCK = 256; // columns per histogram pass: 256 x 256 counters stay in cache
 
 /**
@@ -67,8 +89,11 @@ export const columnModes = (symbols: Uint8Array, cols: number): Uint8Array => {
   return modes;
 };
 
-/** bf16 sign bits and exponent bytes of `count` u16 elements, one byte per element each. */
-export const bf16SignsAndExponents = (v: Uint16Array): { signs: Uint8Array; exponents: Uint8Array } => {
+/**
+ * Per-column majority sign and modal exponent (columnModes of the sign bits and exponent bytes) of
+ * bf16 elements seen as rows of `cols`. Mirrors `bf16_column_modes` in core.py.
+ */
+export const bf16ColumnModes = (v: Uint16Array, cols: number): { sign: Uint8Array; exponent: Uint8Array } => {
   const signs = new Uint8Array(v.length);
   const exponents = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) {
@@ -76,6 +101,5 @@ export const bf16SignsAndExponents = (v: Uint16Array): { signs: Uint8Array; expo
     signs[i] = x >>> 15;
     exponents[i] = (x >>> 7) & 0xff;
   }
-  return { signs, exponents };
+  return { sign: columnModes(signs, cols), exponent: columnModes(exponents, cols) };
 };
-

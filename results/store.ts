@@ -163,6 +163,17 @@ export interface FileEvaluation {
   readonly measurements: number;
   readonly streams: readonly NodeStat[] | null;
 }
+/** Per pipeline node (pre-order), its NodeStat sizes summed over the files. */
+export const sumNodeStats = (files: readonly FileEvaluation[]): Omit<NodeStat, "op">[] => {
+  const sums: { inputBytes: number; payloadBytes: number }[] = [];
+  for (const f of files)
+    (f.streams ?? []).forEach((s, i) => {
+      sums[i] ??= { inputBytes: 0, payloadBytes: 0 };
+      sums[i].inputBytes += s.inputBytes;
+      sums[i].payloadBytes += s.payloadBytes;
+    });
+  return sums;
+};
 export interface MemberRow {
   readonly rank: number;
   readonly genome: string;
@@ -216,6 +227,14 @@ export interface LeaderRow {
 const now = (): string => new Date().toISOString();
 const parseJson = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
 
+/** A row as better-sqlite3 returns it (untyped); the to* functions below map rows to the interfaces. */
+type Row = Record<string, unknown>;
+const all = <T>(db: Database.Database, map: (r: Row) => T, sql: string, ...params: unknown[]): T[] => (db.prepare(sql).all(...params) as Row[]).map(map);
+const first = <T>(db: Database.Database, map: (r: Row) => T, sql: string, ...params: unknown[]): T | undefined => {
+  const r = db.prepare(sql).get(...params) as Row | undefined;
+  return r && map(r);
+};
+
 /** Synchronous queries over one open database. */
 export class Queries {
   constructor(readonly db: Database.Database, readonly path: string) {}
@@ -253,18 +272,14 @@ export class Queries {
     this.db.prepare("UPDATE runs SET config = ? WHERE id = ?").run(JSON.stringify(config), id);
   }
   run(id: number): RunRow | undefined {
-    const r = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as Record<string, unknown> | undefined;
-    return r && toRun(r);
+    return first(this.db, toRun, "SELECT * FROM runs WHERE id = ?", id);
   }
   /** The most recent run that completed at least one generation (the default for leaderboard/show). */
   latestRun(): RunRow | undefined {
-    const r = this.db
-      .prepare("SELECT * FROM runs WHERE id IN (SELECT run FROM generations) ORDER BY id DESC LIMIT 1")
-      .get() as Record<string, unknown> | undefined;
-    return r && toRun(r);
+    return first(this.db, toRun, "SELECT * FROM runs WHERE id IN (SELECT run FROM generations) ORDER BY id DESC LIMIT 1");
   }
   runs(): RunRow[] {
-    return (this.db.prepare("SELECT * FROM runs ORDER BY id").all() as Record<string, unknown>[]).map(toRun);
+    return all(this.db, toRun, "SELECT * FROM runs ORDER BY id");
   }
 
   // ---- genomes
@@ -277,27 +292,19 @@ export class Queries {
     this.db.prepare("UPDATE genomes SET gate = ? WHERE hash = ?").run(gate, hash);
   }
   genome(hash: string): GenomeRow | undefined {
-    const r = this.db.prepare("SELECT * FROM genomes WHERE hash = ?").get(hash) as Record<string, unknown> | undefined;
-    return r && toGenome(r);
+    return first(this.db, toGenome, "SELECT * FROM genomes WHERE hash = ?", hash);
   }
   /** Genomes whose hash starts with `prefix` (at most `limit`), to resolve abbreviated hashes. */
   genomesByPrefix(prefix: string, limit = 2): GenomeRow[] {
-    return (
-      this.db.prepare("SELECT * FROM genomes WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?").all(prefix, prefix + "\uffff", limit) as Record<
-        string,
-        unknown
-      >[]
-    ).map(toGenome);
+    return all(this.db, toGenome, "SELECT * FROM genomes WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?", prefix, prefix + "\uffff", limit);
   }
 
   // ---- evaluations
   /** The cached evaluation of a genome on every file of a corpus, or undefined unless all files are present. */
   cachedEvaluation(genome: string, corpusFp: string, files: readonly string[]): FileEvaluation[] | undefined {
-    const rows = this.db
-      .prepare("SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ?")
-      .all(genome, corpusFp) as Record<string, unknown>[];
+    const rows = all(this.db, toEvaluation, "SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ?", genome, corpusFp);
     if (rows.length === 0) return undefined;
-    const byFile = new Map(rows.map((r) => [r.file as string, toEvaluation(r)]));
+    const byFile = new Map(rows.map((e) => [e.file, e]));
     const out = files.map((f) => byFile.get(f));
     return out.every((e): e is FileEvaluation => e !== undefined) ? out : undefined;
   }
@@ -349,9 +356,7 @@ export class Queries {
     ).map((r) => r.corpus_fp);
   }
   evaluationsOfGenome(genome: string, corpusFp: string): FileEvaluation[] {
-    return (
-      this.db.prepare("SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ? ORDER BY file").all(genome, corpusFp) as Record<string, unknown>[]
-    ).map(toEvaluation);
+    return all(this.db, toEvaluation, "SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ? ORDER BY file", genome, corpusFp);
   }
 
   // ---- failures
@@ -392,17 +397,13 @@ export class Queries {
       .run(f.genome, f.run, f.generation, f.reason, f.message, f.counterexample === undefined ? null : JSON.stringify(f.counterexample), now());
   }
   failures(run?: number): FailureRow[] {
-    const rows = (
-      run === undefined
-        ? this.db.prepare("SELECT * FROM failures ORDER BY id").all()
-        : this.db.prepare("SELECT * FROM failures WHERE run = ? ORDER BY id").all(run)
-    ) as Record<string, unknown>[];
-    return rows.map(toFailure);
+    return run === undefined
+      ? all(this.db, toFailure, "SELECT * FROM failures ORDER BY id")
+      : all(this.db, toFailure, "SELECT * FROM failures WHERE run = ? ORDER BY id", run);
   }
   /** The first recorded failure of a genome, if it ever failed. */
   failureOf(genome: string): FailureRow | undefined {
-    const r = this.db.prepare("SELECT * FROM failures WHERE genome = ? ORDER BY id LIMIT 1").get(genome) as Record<string, unknown> | undefined;
-    return r && toFailure(r);
+    return first(this.db, toFailure, "SELECT * FROM failures WHERE genome = ? ORDER BY id LIMIT 1", genome);
   }
 
   // ---- generations and lineage
@@ -420,32 +421,16 @@ export class Queries {
     })();
   }
   generations(run: number): GenerationRow[] {
-    return (this.db.prepare("SELECT * FROM generations WHERE run = ? ORDER BY idx").all(run) as Record<string, unknown>[]).map((r) => ({
-      run: r.run as number,
-      idx: r.idx as number,
-      rngState: r.rng_state as string,
-      evaluated: r.evaluated as number,
-      cached: r.cached as number,
-      failed: r.failed as number,
-      finishedAt: r.finished_at as string,
-    }));
+    return all(this.db, toGeneration, "SELECT * FROM generations WHERE run = ? ORDER BY idx", run);
   }
   members(run: number, idx: number): MemberRow[] {
-    return (this.db.prepare("SELECT * FROM generation_members WHERE run = ? AND idx = ? ORDER BY rank").all(run, idx) as Record<string, unknown>[]).map(
-      (r) => ({
-        rank: r.rank as number,
-        genome: r.genome as string,
-        score: r.score as number,
-        ratio: r.ratio as number,
-        fitness: JSON.parse(r.fitness as string) as Record<string, unknown>,
-      }),
-    );
+    return all(this.db, toMember, "SELECT * FROM generation_members WHERE run = ? AND idx = ? ORDER BY rank", run, idx);
   }
   lineageOf(child: string): LineageRow[] {
-    return (this.db.prepare("SELECT * FROM lineage WHERE child = ? ORDER BY run").all(child) as Record<string, unknown>[]).map(toLineage);
+    return all(this.db, toLineage, "SELECT * FROM lineage WHERE child = ? ORDER BY run", child);
   }
   lineageOfRun(run: number): LineageRow[] {
-    return (this.db.prepare("SELECT * FROM lineage WHERE run = ? ORDER BY generation, child").all(run) as Record<string, unknown>[]).map(toLineage);
+    return all(this.db, toLineage, "SELECT * FROM lineage WHERE run = ? ORDER BY generation, child", run);
   }
 
   /**
@@ -453,37 +438,23 @@ export class Queries {
    * that run, best Apex score first (ties: better ratio, then hash for a stable order).
    */
   leaderboard(run: number, limit = 20): LeaderRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT m.genome, g.canonical, m.score, m.ratio, m.idx, m.fitness
-         FROM generation_members m JOIN genomes g ON g.hash = m.genome
-         WHERE m.run = ? AND m.idx = (SELECT MAX(idx) FROM generation_members WHERE run = m.run AND genome = m.genome)
-         GROUP BY m.genome
-         ORDER BY m.score DESC, m.ratio ASC, m.genome ASC
-         LIMIT ?`,
-      )
-      .all(run, limit) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      genome: r.genome as string,
-      canonical: r.canonical as string,
-      score: r.score as number,
-      ratio: r.ratio as number,
-      generation: r.idx as number,
-      fitness: JSON.parse(r.fitness as string) as Record<string, unknown>,
-    }));
+    return all(
+      this.db,
+      toLeader,
+      `SELECT m.genome, g.canonical, m.score, m.ratio, m.idx, m.fitness
+       FROM generation_members m JOIN genomes g ON g.hash = m.genome
+       WHERE m.run = ? AND m.idx = (SELECT MAX(idx) FROM generation_members WHERE run = m.run AND genome = m.genome)
+       GROUP BY m.genome
+       ORDER BY m.score DESC, m.ratio ASC, m.genome ASC
+       LIMIT ?`,
+      run,
+      limit,
+    );
   }
 
   // ---- Python calibration
   calibration(machine: string): CalibrationRow[] {
-    return (this.db.prepare("SELECT * FROM python_calibration WHERE machine = ?").all(machine) as Record<string, unknown>[]).map((r) => ({
-      primitive: r.primitive as string,
-      sourceHash: r.source_hash as string,
-      encodeBps: r.encode_bps as number,
-      decodeBps: r.decode_bps as number,
-      encodeCallSec: r.encode_call_sec as number,
-      decodeCallSec: r.decode_call_sec as number,
-      measuredAt: r.measured_at as string,
-    }));
+    return all(this.db, toCalibration, "SELECT * FROM python_calibration WHERE machine = ?", machine);
   }
   putCalibration(machine: string, rows: readonly Omit<CalibrationRow, "measuredAt">[]): void {
     const put = this.db.prepare(
@@ -497,7 +468,7 @@ export class Queries {
   }
 }
 
-const toRun = (r: Record<string, unknown>): RunRow => ({
+const toRun = (r: Row): RunRow => ({
   id: r.id as number,
   startedAt: r.started_at as string,
   finishedAt: r.finished_at as string | null,
@@ -507,7 +478,7 @@ const toRun = (r: Record<string, unknown>): RunRow => ({
   status: r.status as RunStatus,
   message: r.message as string | null,
 });
-const toGenome = (r: Record<string, unknown>): GenomeRow => ({
+const toGenome = (r: Row): GenomeRow => ({
   hash: r.hash as string,
   canonical: r.canonical as string,
   size: r.size as number,
@@ -515,7 +486,7 @@ const toGenome = (r: Record<string, unknown>): GenomeRow => ({
   firstSeen: r.first_seen as string,
   firstRun: r.first_run as number | null,
 });
-const toEvaluation = (r: Record<string, unknown>): FileEvaluation => ({
+const toEvaluation = (r: Row): FileEvaluation => ({
   file: r.file as string,
   ok: r.ok === 1,
   originalBytes: r.original_bytes as number,
@@ -525,7 +496,7 @@ const toEvaluation = (r: Record<string, unknown>): FileEvaluation => ({
   measurements: r.measurements as number,
   streams: parseJson<NodeStat[]>(r.streams as string | null),
 });
-const toFailure = (r: Record<string, unknown>): FailureRow => ({
+const toFailure = (r: Row): FailureRow => ({
   genome: r.genome as string,
   run: r.run as number | null,
   generation: r.generation as number | null,
@@ -534,12 +505,39 @@ const toFailure = (r: Record<string, unknown>): FailureRow => ({
   counterexample: parseJson(r.counterexample as string | null),
   at: r.at as string,
 });
-const toLineage = (r: Record<string, unknown>): LineageRow => ({
+const toLineage = (r: Row): LineageRow => ({
   run: r.run as number,
   child: r.child as string,
   parents: JSON.parse(r.parents as string) as string[],
   operator: r.operator as string,
   generation: r.generation as number,
+});
+const toGeneration = (r: Row): GenerationRow => ({
+  run: r.run as number,
+  idx: r.idx as number,
+  rngState: r.rng_state as string,
+  evaluated: r.evaluated as number,
+  cached: r.cached as number,
+  failed: r.failed as number,
+  finishedAt: r.finished_at as string,
+});
+/** The columns generation_members shares with the leaderboard's rows. */
+const toScored = (r: Row) => ({
+  genome: r.genome as string,
+  score: r.score as number,
+  ratio: r.ratio as number,
+  fitness: JSON.parse(r.fitness as string) as Record<string, unknown>,
+});
+const toMember = (r: Row): MemberRow => ({ rank: r.rank as number, ...toScored(r) });
+const toLeader = (r: Row): LeaderRow => ({ ...toScored(r), canonical: r.canonical as string, generation: r.idx as number });
+const toCalibration = (r: Row): CalibrationRow => ({
+  primitive: r.primitive as string,
+  sourceHash: r.source_hash as string,
+  encodeBps: r.encode_bps as number,
+  decodeBps: r.decode_bps as number,
+  encodeCallSec: r.encode_call_sec as number,
+  decodeCallSec: r.decode_call_sec as number,
+  measuredAt: r.measured_at as string,
 });
 
 const migrate = (db: Database.Database): void => {

@@ -6,14 +6,15 @@
  * goes wrong with a candidate fails the Effect with a `CandidateFailure`; the run records it and
  * goes on. The pool is destroyed when the layer's scope closes.
  *
- * Caveat: terminating a thread is only as safe as the native addon it is inside. zstd-napi is
- * fine; node-liblzma (the xz backend) calls a fatal napi_throw when terminated mid-call, which
- * aborts the whole process. Timeouts are therefore generous by default (the run then resumes
- * with --resume), and tests with short timeouts exclude xz.
+ * Terminating a thread is only as safe as the native addon it is inside: node-liblzma (the xz
+ * backend) aborts the whole process when its thread is terminated mid-call. Such calls run
+ * `uninterruptible`, and a timeout waits until the worker is outside one before terminating it
+ * (primitives/backends/native-guard.ts), so it may come late by one xz call.
  */
 import { Context, Data, Duration, Effect, Fiber, Layer, type Scope } from "effect";
 import { Piscina } from "piscina";
 import type { FailureReason, FileEvaluation } from "../results/store.js";
+import { newNativeGuard, whenTerminable } from "../primitives/backends/native-guard.js";
 import { SearchError } from "./errors.js";
 import { whenStarted, type EvalReply, type EvalTask } from "./protocol.js";
 
@@ -81,8 +82,9 @@ const makePool = (opts: PoolOptions): Effect.Effect<EvalPoolApi, SearchError, Sc
       evaluate: (task: EvalTask) =>
         Effect.suspend(() => {
           const started = new Int32Array(new SharedArrayBuffer(4));
+          const nativeGuard = newNativeGuard();
           return Effect.gen(function* () {
-            const running = yield* Effect.fork(Effect.tryPromise({ try: (signal) => pool.run({ ...task, started }, { signal }), catch: classify }));
+            const running = yield* Effect.fork(Effect.tryPromise({ try: (signal) => pool.run({ ...task, started, nativeGuard }, { signal }), catch: classify }));
             // the clock starts when a worker picks the task up (or it settles without starting)
             yield* Effect.race(Effect.promise(() => whenStarted(started)), Fiber.await(running).pipe(Effect.asVoid));
             const reply = yield* Fiber.join(running).pipe(
@@ -90,8 +92,9 @@ const makePool = (opts: PoolOptions): Effect.Effect<EvalPoolApi, SearchError, Sc
                 duration: Duration.millis(opts.timeoutMs),
                 onTimeout: () => new CandidateFailure({ reason: "timeout", message: `evaluation took longer than ${opts.timeoutMs} ms` }),
               }),
-              // on timeout (or interruption) the task's signal aborts, which terminates its thread
-              Effect.onExit(() => Fiber.interrupt(running)),
+              // on timeout (or interruption) the task's signal aborts, which terminates its thread,
+              // once the thread is outside any native call that termination would turn into an abort
+              Effect.onExit(() => Effect.promise(() => whenTerminable(nativeGuard)).pipe(Effect.zipRight(Fiber.interrupt(running)))),
             );
             return yield* fromReply(reply);
           }).pipe(

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import { waitAsync } from "../primitives/backends/native-guard.js";
 import { registerPrimitive } from "../primitives/index.js";
 import type { Primitive } from "../src/codec/primitive.js";
 import type { PipelineJson } from "../src/codec/pipeline.js";
@@ -48,6 +49,8 @@ export interface EvalTask {
    * counts from then: time waiting in the queue or for a replacement thread to boot is not the genome's.
    */
   readonly started?: Int32Array;
+  /** Shared with the pool so it never terminates the worker inside a native call (primitives/backends/native-guard.ts). */
+  readonly nativeGuard?: Int32Array;
 }
 
 /** Called by the worker as it starts a task. */
@@ -57,11 +60,9 @@ export const markStarted = (task: EvalTask): void => {
   Atomics.notify(task.started, 0);
 };
 
-type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
-
 /** Resolves once the worker has marked the task started. */
 export const whenStarted = (flag: Int32Array): Promise<void> => {
-  const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(flag, 0, 0);
+  const r = waitAsync(flag, 0, 0);
   return r.async ? (r.value as Promise<string>).then(() => undefined) : Promise.resolve();
 }
 

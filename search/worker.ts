@@ -6,6 +6,7 @@
 import { workerData } from "piscina";
 import { parsePipeline } from "../src/codec/pipeline.js";
 import { evaluatePipeline, EvaluationFailure } from "./fitness.js";
+import { useNativeGuard } from "../primitives/backends/native-guard.js";
 import { gate } from "./gate.js";
 import { corpusViews, loadExtraPrimitives, markStarted, type EvalReply, type EvalTask } from "./protocol.js";
 
@@ -19,6 +20,7 @@ const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: 
 
 export default async function evaluate(task: EvalTask): Promise<EvalReply> {
   await ready;
+  useNativeGuard(task.nativeGuard);
   markStarted(task);
   const files = corpusViews(task.corpus);
   let pipeline;

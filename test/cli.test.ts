@@ -4,7 +4,7 @@
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { encodeFrame, parseFrame, parsePipeline } from "../src/codec/index.js";
 import { SAMPLES_DIR } from "../src/data/samples-dir.js";
 import { defaultPython } from "../src/python/interpreter.js";
 import { equalBytes } from "./support/roundtrip.js";
-import { mixedSafetensors, noise, npyFile, tempDir, writeNpyFixtures } from "./support/files.js";
+import { mixedSafetensors, noise, npyFile, safetensorsFile, tempDir, writeNpyFixtures } from "./support/files.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(here, "..", "src", "cli", "main.js");
@@ -32,6 +32,21 @@ const cli = (...args: string[]): Run => {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const at = (name: string) => path.join(dir, name);
+
+/** The CLI with stdout read by a reader that closes the pipe after the first line, like `| head -1`. */
+const cliFirstLine = (...args: string[]): Promise<{ status: number | null; first: string; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      if (stdout.includes("\n")) child.stdout.destroy();
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, first: stdout.split("\n")[0], stderr }));
+  });
 const read = (name: string) => new Uint8Array(readFileSync(at(name)));
 
 const ok = (r: Run, what: string): Run => {
@@ -139,6 +154,19 @@ describe("evocodec CLI", () => {
     assert.equal(report.frame.tree.decodedBytes, 65536);
     assert.ok(report.frame.tree.children.length > 0 && report.frame.tree.children.every((c) => c.stream && c.decodedBytes > 0 && c.payloadBytes > 0));
     assert.match(ok(cli("inspect", "sample.bf16.evc"), "inspect text").stdout, /decodes to 65,536 bytes/);
+  });
+
+  it("a reader that stops early (| head -1) ends the CLI quietly with status 0", async () => {
+    // hundreds of tensors: inspect writes far more than a pipe buffer, so writes after the close fail
+    const tensors = Array.from({ length: 400 }, (_, i) => ({ name: `layer.${i}.weight`, dtype: "BF16", shape: [8, 8], data: noise(128, i + 1) }));
+    writeFileSync(at("many.safetensors"), safetensorsFile(tensors));
+    ok(cli("compress", "many.safetensors", "-o", "many.evc", "--pipeline", "apex-baseline"), "compress");
+    for (const args of [["inspect", "many.evc"], ["pipelines"], ["--help"]]) {
+      const r = await cliFirstLine(...args);
+      assert.equal(r.stderr, "", `${args.join(" ")}: stderr: ${r.stderr}`);
+      assert.equal(r.status, 0, `${args.join(" ")}: exit ${r.status}`);
+      assert.ok(r.first.length > 0, `${args.join(" ")}: no first line`);
+    }
   });
 
   it("pipelines lists the built-ins, as text and JSON", () => {

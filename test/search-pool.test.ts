@@ -21,6 +21,7 @@ const HANG = { op: "test-hang", next: [{ op: "zstd", level: 1 }] };
 const THROW = { op: "test-throw", next: [{ op: "zstd", level: 1 }] };
 const OOM = { op: "test-oom", next: [{ op: "zstd", level: 1 }] };
 const GOOD = { op: "zstd", level: 1 };
+const XZ_HEAVY = { op: "xz", preset: 9, extreme: "on" };
 
 describe("evaluation pool", () => {
   it("times out a hanging genome, records throwing and memory-hungry ones as failed, and keeps working", async () => {
@@ -45,6 +46,29 @@ describe("evaluation pool", () => {
     );
     // A hang that was not cut would never settle; "timeout" followed by "ok" shows it was cut and the pool went on.
   });
+
+  it("times out xz without aborting the process (a thread is never terminated inside node-liblzma)", async () => {
+    // ~1 MiB of corpus at xz -9e takes far longer than the timeout, so it expires inside liblzma
+    const corpus = loadCorpus([writeCorpus(path.join(tempDir("evocodec-pool-xz-"), "corpus"), 2, 512, 512)]);
+    const shared = shareCorpus(corpus);
+    const task = (genome: unknown, gate: boolean): EvalTask => ({ genome: genome as EvalTask["genome"], corpus: shared, gate, gateSeed: 1, repeats: 1 });
+    const outcomes = await Effect.runPromise(
+      Effect.gen(function* () {
+        const pool = yield* EvalPool;
+        const attempt = (genome: unknown, gate: boolean) =>
+          pool.evaluate(task(genome, gate)).pipe(
+            Effect.either,
+            Effect.map((r) => (r._tag === "Right" ? "ok" : r.left.reason)),
+          );
+        const results: string[] = [];
+        for (const [timeoutGenome, gate] of [[XZ_HEAVY, false], [XZ_HEAVY, true], [XZ_HEAVY, false]] as const) results.push(yield* attempt(timeoutGenome, gate));
+        results.push(yield* attempt({ op: "store" }, false));
+        return results;
+      }).pipe(Effect.provide(EvalPool.layer({ workers: 1, timeoutMs: 50, memoryMb: 512 }))),
+    );
+    // before the fix the first timeout killed the test process (FATAL ERROR: napi_throw) instead
+    assert.deepEqual(outcomes, ["timeout", "timeout", "timeout", "ok"]);
+  });
 });
 
 describe("search runs", () => {
@@ -61,8 +85,6 @@ describe("search runs", () => {
       timeoutMs: 3000,
       memoryMb: 256,
       include: [HANG, THROW],
-      // a worker terminated inside node-liblzma's native call aborts the whole process (see pool.ts)
-      exclude: ["xz"],
       extraPrimitives: [FAULTY_PRIMITIVES],
     };
     const search = () => Effect.runPromise(runSearch({ config }, { workers: 2 }).pipe(Effect.provide(ResultsStore.layer(db))));

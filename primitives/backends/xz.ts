@@ -15,6 +15,7 @@ import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
 import { expectLength } from "../kernels.js";
 import { asBuffer, guarded, readU32LE } from "./library.js";
+import { uninterruptible } from "./native-guard.js";
 
 const STREAM_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 const HEADER_BYTES = 12;
@@ -95,18 +96,20 @@ export default definePrimitive({
   },
   encode: (input, p) => ({
     streams: [
-      xzSync(asBuffer(input), {
-        preset: p.preset | (p.extreme === "on" ? xzPreset.EXTREME : 0),
-        check: xzCheck.CRC64,
-        chunkSize: chunkSize(input.length >> 1),
-      }),
+      uninterruptible(() =>
+        xzSync(asBuffer(input), {
+          preset: p.preset | (p.extreme === "on" ? xzPreset.EXTREME : 0),
+          check: xzCheck.CRC64,
+          chunkSize: chunkSize(input.length >> 1),
+        }),
+      ),
     ],
     params: p,
   }),
   decode: ([payload], _p, info) => {
     const declared = xzDecodedLength(payload);
     if (declared !== info.decodedLength) fail("length-mismatch", `xz: stream holds ${declared} bytes, frame declares ${info.decodedLength}`);
-    const out = guarded("xz", () => unxzSync(asBuffer(payload), { chunkSize: chunkSize(info.decodedLength) }));
+    const out = guarded("xz", () => uninterruptible(() => unxzSync(asBuffer(payload), { chunkSize: chunkSize(info.decodedLength) })));
     return expectLength("xz", out, info.decodedLength);
   },
   python: `

@@ -10,8 +10,9 @@
  * The decoder derives count from the exponent plane and checks both other lengths against it.
  */
 import { definePrimitive } from "../../src/codec/primitive.js";
-import { fail } from "../../src/codec/errors.js";
-import { joinLow7, orBitPlane, packBitPlane, packedLength, splitLow7, u16View } from "../kernels.js";
+import { joinFloatFields, splitFloatFields, type FloatLayout } from "../kernels.js";
+
+const BF16: FloatLayout = { width: 2, expBits: 8, manBits: 7 };
 
 export default definePrimitive({
   id: 17,
@@ -22,57 +23,13 @@ export default definePrimitive({
   params: {},
   arity: () => 3,
   outputNames: () => ["sign", "exponent", "mantissa"],
-  encode: (input) => {
-    const v = u16View(input);
-    const count = v.length;
-    const exponent = new Uint8Array(count);
-    const manLen = packedLength(count, 7);
-    const tail = input.length & 1;
-    const man = new Uint8Array(manLen + tail);
-    splitLow7(v, exponent, man);
-    if (tail) man[manLen] = input[input.length - 1];
-    return { streams: [packBitPlane(v, 15), exponent, man], params: {} };
-  },
-  decode: ([sign, exponent, man]) => {
-    const count = exponent.length;
-    const manLen = packedLength(count, 7);
-    if (sign.length !== packedLength(count, 1))
-      fail("length-mismatch", `bf16-fields: ${sign.length} sign bytes for ${count} elements`);
-    const tail = man.length - manLen;
-    if (tail !== 0 && tail !== 1) fail("length-mismatch", `bf16-fields: ${man.length} mantissa bytes for ${count} elements`);
-    const out = new Uint8Array(count * 2 + tail);
-    const v = new Uint16Array(out.buffer, 0, count);
-    joinLow7(exponent, man, v);
-    orBitPlane(sign, v, 15);
-    if (tail) out[count * 2] = man[manLen];
-    return out;
-  },
+  encode: (input) => ({ streams: splitFloatFields(input, BF16), params: {} }),
+  decode: (streams) => joinFloatFields("bf16-fields", streams, BF16),
   python: `
 def enc_bf16_fields(data, p):
-    count = data.size // 2
-    v = data[:count * 2].view("<u2")
-    sign = np.packbits((v >> 15).astype(np.uint8))
-    exponent = ((v >> 7) & 0xFF).astype(np.uint8)
-    man = pack_bits((v & 0x7F).astype(np.uint32), 7)
-    if data.size & 1:
-        man = np.concatenate([man, data[-1:]])
-    return [sign, exponent, man], p
+    return split_float_fields(data, 2, 8, 7), p
 
 def dec_bf16_fields(streams, p, info):
-    sign, exponent, man = streams
-    count = exponent.size
-    man_len = (count * 7 + 7) // 8
-    if sign.size != (count + 7) // 8:
-        raise CodecError("length-mismatch", "bf16-fields: %d sign bytes for %d elements" % (sign.size, count))
-    tail = man.size - man_len
-    if tail not in (0, 1):
-        raise CodecError("length-mismatch", "bf16-fields: %d mantissa bytes for %d elements" % (man.size, count))
-    s = np.unpackbits(sign, count=count).astype(np.uint16)
-    m = unpack_bits(man[:man_len], count, 7).astype(np.uint16)
-    v = (s << 15) | (exponent.astype(np.uint16) << 7) | m
-    out = v.astype("<u2").view(np.uint8)
-    if tail:
-        out = np.concatenate([out, man[man_len:]])
-    return out
+    return join_float_fields("bf16-fields", streams, 2, 8, 7)
 `,
 });

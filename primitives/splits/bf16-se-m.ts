@@ -13,7 +13,7 @@
  */
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
-import { joinLow7, packedLength, splitLow7, u16View } from "../kernels.js";
+import { joinLow7, mantissaWithTail, outputWithTail, splitLow7, u16View } from "../kernels.js";
 
 export default definePrimitive({
   id: 21,
@@ -26,54 +26,34 @@ export default definePrimitive({
   outputNames: () => ["sign-exponent", "mantissa"],
   encode: (input) => {
     const v = u16View(input);
-    const count = v.length;
-    const se = new Uint16Array(count);
-    const manLen = packedLength(count, 7);
-    const tail = input.length & 1;
-    const man = new Uint8Array(manLen + tail);
+    const se = new Uint16Array(v.length);
+    const man = mantissaWithTail(input, v.length, 2, 7);
     splitLow7(v, se, man);
-    if (tail) man[manLen] = input[input.length - 1];
     return { streams: [new Uint8Array(se.buffer), man], params: {} };
   },
   decode: ([seBytes, man]) => {
     if (seBytes.length & 1) fail("length-mismatch", `bf16-se-m: odd sign-exponent stream of ${seBytes.length} bytes`);
     const se = u16View(seBytes);
-    const count = se.length;
-    const manLen = packedLength(count, 7);
-    const tail = man.length - manLen;
-    if (tail !== 0 && tail !== 1) fail("length-mismatch", `bf16-se-m: ${man.length} mantissa bytes for ${count} elements`);
-    const out = new Uint8Array(count * 2 + tail);
-    const v = new Uint16Array(out.buffer, 0, count);
-    if (joinLow7(se, man, v) >= 512) fail("corrupt-payload", "bf16-se-m: sign-exponent symbol above 9 bits");
-    if (tail) out[count * 2] = man[manLen];
+    const out = outputWithTail("bf16-se-m", man, se.length, 2, 7);
+    if (joinLow7(se, man, new Uint16Array(out.buffer, 0, se.length)) >= 512) fail("corrupt-payload", "bf16-se-m: sign-exponent symbol above 9 bits");
     return out;
   },
   python: `
 def enc_bf16_se_m(data, p):
-    count = data.size // 2
-    v = data[:count * 2].view("<u2")
+    v, tail = element_view(data, 2)
     se = (v >> 7).astype("<u2").view(np.uint8)
-    man = pack_bits(v & 0x7F, 7)
-    if data.size & 1:
-        man = np.concatenate([man, data[-1:]])
-    return [se, man], p
+    return [se, np.concatenate([pack_bits(v & 0x7F, 7), tail])], p
 
 def dec_bf16_se_m(streams, p, info):
     se_bytes, man = streams
     if se_bytes.size & 1:
         raise CodecError("length-mismatch", "bf16-se-m: odd sign-exponent stream of %d bytes" % se_bytes.size)
     se = np.ascontiguousarray(se_bytes).view("<u2")
-    count = se.size
-    man_len = (count * 7 + 7) // 8
-    tail = man.size - man_len
-    if tail not in (0, 1):
-        raise CodecError("length-mismatch", "bf16-se-m: %d mantissa bytes for %d elements" % (man.size, count))
-    if count and int(se.max()) >= 512:
+    man_len = mantissa_length("bf16-se-m", man, se.size, 2, 7)
+    if se.size and int(se.max()) >= 512:
         raise CodecError("corrupt-payload", "bf16-se-m: sign-exponent symbol above 9 bits")
-    m = unpack_bits(man[:man_len], count, 7).astype(np.uint16)
+    m = unpack_bits(man[:man_len], se.size, 7).astype(np.uint16)
     out = ((se.astype(np.uint16) << 7) | m).astype("<u2").view(np.uint8)
-    if tail:
-        out = np.concatenate([out, man[man_len:]])
-    return out
+    return np.concatenate([out, man[man_len:]])
 `,
 });

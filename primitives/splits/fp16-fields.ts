@@ -10,8 +10,9 @@
  * The decoder derives count from the exponent plane and checks both other lengths against it.
  */
 import { definePrimitive } from "../../src/codec/primitive.js";
-import { fail } from "../../src/codec/errors.js";
-import { orBitPlane, packBitPlane, packBits, packedLength, u16View, unpackBits } from "../kernels.js";
+import { joinFloatFields, splitFloatFields, type FloatLayout } from "../kernels.js";
+
+const FP16: FloatLayout = { width: 2, expBits: 5, manBits: 10 };
 
 export default definePrimitive({
   id: 18,
@@ -22,71 +23,13 @@ export default definePrimitive({
   params: {},
   arity: () => 3,
   outputNames: () => ["sign", "exponent", "mantissa"],
-  encode: (input) => {
-    const v = u16View(input);
-    const count = v.length;
-    const exponent = new Uint8Array(count);
-    const mantissa = new Uint16Array(count);
-    for (let i = 0; i < count; i++) {
-      const x = v[i];
-      exponent[i] = (x >>> 10) & 0x1f;
-      mantissa[i] = x & 0x3ff;
-    }
-    const manPacked = packBits(mantissa, 10);
-    const tail = input.length & 1;
-    const man = new Uint8Array(manPacked.length + tail);
-    man.set(manPacked);
-    if (tail) man[manPacked.length] = input[input.length - 1];
-    return { streams: [packBitPlane(v, 15), exponent, man], params: {} };
-  },
-  decode: ([sign, exponent, man]) => {
-    const count = exponent.length;
-    const manLen = packedLength(count, 10);
-    if (sign.length !== packedLength(count, 1))
-      fail("length-mismatch", `fp16-fields: ${sign.length} sign bytes for ${count} elements`);
-    const tail = man.length - manLen;
-    if (tail !== 0 && tail !== 1) fail("length-mismatch", `fp16-fields: ${man.length} mantissa bytes for ${count} elements`);
-    const out = new Uint8Array(count * 2 + tail);
-    const v = new Uint16Array(out.buffer, 0, count);
-    unpackBits(man, count, 10, v);
-    let high = 0;
-    for (let i = 0; i < count; i++) {
-      high |= exponent[i];
-      v[i] |= exponent[i] << 10;
-    }
-    if (high >= 32) fail("corrupt-payload", "fp16-fields: exponent above 5 bits");
-    orBitPlane(sign, v, 15);
-    if (tail) out[count * 2] = man[manLen];
-    return out;
-  },
+  encode: (input) => ({ streams: splitFloatFields(input, FP16), params: {} }),
+  decode: (streams) => joinFloatFields("fp16-fields", streams, FP16),
   python: `
 def enc_fp16_fields(data, p):
-    count = data.size // 2
-    v = data[:count * 2].view("<u2")
-    sign = np.packbits((v >> 15).astype(np.uint8))
-    exponent = ((v >> 10) & 0x1F).astype(np.uint8)
-    man = pack_bits(v & 0x3FF, 10)
-    if data.size & 1:
-        man = np.concatenate([man, data[-1:]])
-    return [sign, exponent, man], p
+    return split_float_fields(data, 2, 5, 10), p
 
 def dec_fp16_fields(streams, p, info):
-    sign, exponent, man = streams
-    count = exponent.size
-    man_len = (count * 10 + 7) // 8
-    if sign.size != (count + 7) // 8:
-        raise CodecError("length-mismatch", "fp16-fields: %d sign bytes for %d elements" % (sign.size, count))
-    tail = man.size - man_len
-    if tail not in (0, 1):
-        raise CodecError("length-mismatch", "fp16-fields: %d mantissa bytes for %d elements" % (man.size, count))
-    if count and int(exponent.max()) >= 32:
-        raise CodecError("corrupt-payload", "fp16-fields: exponent above 5 bits")
-    s = np.unpackbits(sign, count=count).astype(np.uint16)
-    m = unpack_bits(man[:man_len], count, 10).astype(np.uint16)
-    v = (s << 15) | (exponent.astype(np.uint16) << 10) | m
-    out = v.astype("<u2").view(np.uint8)
-    if tail:
-        out = np.concatenate([out, man[man_len:]])
-    return out
+    return join_float_fields("fp16-fields", streams, 2, 5, 10)
 `,
 });

@@ -10,8 +10,9 @@
  * The decoder derives count from the exponent plane and checks both other lengths against it.
  */
 import { definePrimitive } from "../../src/codec/primitive.js";
-import { fail } from "../../src/codec/errors.js";
-import { orBitPlane, packBitPlane, packBits, packedLength, u32View, unpackBits } from "../kernels.js";
+import { joinFloatFields, splitFloatFields, type FloatLayout } from "../kernels.js";
+
+const FP32: FloatLayout = { width: 4, expBits: 8, manBits: 23 };
 
 export default definePrimitive({
   id: 19,
@@ -22,59 +23,13 @@ export default definePrimitive({
   params: {},
   arity: () => 3,
   outputNames: () => ["sign", "exponent", "mantissa"],
-  encode: (input) => {
-    const v = u32View(input);
-    const count = v.length;
-    const exponent = new Uint8Array(count);
-    const mantissa = new Uint32Array(count);
-    for (let i = 0; i < count; i++) {
-      const x = v[i];
-      exponent[i] = x >>> 23; // the byte store drops the sign
-      mantissa[i] = x & 0x7fffff;
-    }
-    const manPacked = packBits(mantissa, 23);
-    const tail = input.subarray(count * 4);
-    const man = new Uint8Array(manPacked.length + tail.length);
-    man.set(manPacked);
-    man.set(tail, manPacked.length);
-    return { streams: [packBitPlane(v, 31), exponent, man], params: {} };
-  },
-  decode: ([sign, exponent, man]) => {
-    const count = exponent.length;
-    const manLen = packedLength(count, 23);
-    if (sign.length !== packedLength(count, 1))
-      fail("length-mismatch", `fp32-fields: ${sign.length} sign bytes for ${count} elements`);
-    const tail = man.length - manLen;
-    if (tail < 0 || tail > 3) fail("length-mismatch", `fp32-fields: ${man.length} mantissa bytes for ${count} elements`);
-    const out = new Uint8Array(count * 4 + tail);
-    const v = new Uint32Array(out.buffer, 0, count);
-    unpackBits(man, count, 23, v);
-    for (let i = 0; i < count; i++) v[i] |= exponent[i] << 23;
-    orBitPlane(sign, v, 31);
-    out.set(man.subarray(manLen), count * 4);
-    return out;
-  },
+  encode: (input) => ({ streams: splitFloatFields(input, FP32), params: {} }),
+  decode: (streams) => joinFloatFields("fp32-fields", streams, FP32),
   python: `
 def enc_fp32_fields(data, p):
-    count = data.size // 4
-    v = data[:count * 4].view("<u4")
-    sign = np.packbits((v >> 31).astype(np.uint8))
-    exponent = ((v >> 23) & 0xFF).astype(np.uint8)
-    man = np.concatenate([pack_bits(v & 0x7FFFFF, 23), data[count * 4:]])
-    return [sign, exponent, man], p
+    return split_float_fields(data, 4, 8, 23), p
 
 def dec_fp32_fields(streams, p, info):
-    sign, exponent, man = streams
-    count = exponent.size
-    man_len = (count * 23 + 7) // 8
-    if sign.size != (count + 7) // 8:
-        raise CodecError("length-mismatch", "fp32-fields: %d sign bytes for %d elements" % (sign.size, count))
-    tail = man.size - man_len
-    if tail < 0 or tail > 3:
-        raise CodecError("length-mismatch", "fp32-fields: %d mantissa bytes for %d elements" % (man.size, count))
-    s = np.unpackbits(sign, count=count).astype(np.uint32)
-    m = unpack_bits(man[:man_len], count, 23).astype(np.uint32)
-    v = (s << 31) | (exponent.astype(np.uint32) << 23) | m
-    return np.concatenate([v.astype("<u4").view(np.uint8), man[man_len:]])
+    return join_float_fields("fp32-fields", streams, 4, 8, 23)
 `,
 });

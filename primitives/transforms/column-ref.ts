@@ -17,18 +17,7 @@ import fc from "fast-check";
 import { fail } from "../../src/codec/errors.js";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { packBits, u16View, unpackBits } from "../kernels.js";
-import {
-  bf16SignsAndExponents,
-  columnModes,
-  expectZero,
-  padTo,
-  periodArbitrary,
-  periodParam,
-  requireResolved,
-  resolvePeriod,
-  widthArbitrary,
-  widthParam,
-} from "../matrix.js";
+import { bf16ColumnModes, bodyAfterPrefix, columnModes, expectZero, padTo, periodArbitrary, periodParam, prefixedBody, requireResolved, resolvePeriod, widthArbitrary, widthParam } from "../matrix.js";
 
 /** Prefix bytes for width 2: exponent references, packed sign references, padding to even. */
 const bf16PrefixLength = (cols: number): number => {
@@ -59,23 +48,18 @@ const decodeBytes = (d: Uint8Array, cols: number): Uint8Array => {
 
 const encodeBf16 = (input: Uint8Array, cols: number): Uint8Array => {
   const x = u16View(input);
-  const count = x.length;
-  const { signs, exponents } = bf16SignsAndExponents(x);
-  const expRef = columnModes(exponents, cols);
-  const signRef = columnModes(signs, cols);
-  const start = bf16PrefixLength(cols);
-  const out = new Uint8Array(start + input.length);
-  out.set(expRef);
-  out.set(packBits(signRef, 1), cols);
-  const y = new Uint16Array(out.buffer, start, count); // start is even: aligned
-  for (let i = 0, c = 0; i < count; i++) {
+  const { sign: signRef, exponent: expRef } = bf16ColumnModes(x, cols);
+  const head = new Uint8Array(cols + ((cols + 7) >>> 3));
+  head.set(expRef);
+  head.set(packBits(signRef, 1), cols);
+  const { out, y } = prefixedBody(head, input, x);
+  for (let i = 0, c = 0; i < x.length; i++) {
     const v = x[i];
     const d = ((v >>> 7) - expRef[c]) & 0xff;
     const zz = ((d << 1) ^ -(d >>> 7)) & 0xff;
     y[i] = ((v ^ (signRef[c] << 15)) & 0x807f) | (zz << 7);
     if (++c === cols) c = 0;
   }
-  if (input.length & 1) out[out.length - 1] = input[input.length - 1];
   return out;
 };
 
@@ -88,10 +72,7 @@ const decodeBf16 = (d: Uint8Array, cols: number): Uint8Array => {
   const expRef = d.subarray(0, cols);
   const signRef = new Uint8Array(cols);
   unpackBits(d.subarray(cols, cols + signBytes), cols, 1, signRef);
-  const body = d.subarray(start);
-  const y = u16View(body);
-  const out = new Uint8Array(body.length);
-  const x = new Uint16Array(out.buffer, 0, y.length);
+  const { out, x, y } = bodyAfterPrefix(d, start);
   for (let i = 0, c = 0; i < y.length; i++) {
     const v = y[i];
     const zz = (v >>> 7) & 0xff;
@@ -99,7 +80,6 @@ const decodeBf16 = (d: Uint8Array, cols: number): Uint8Array => {
     x[i] = ((v ^ (signRef[c] << 15)) & 0x807f) | (e << 7);
     if (++c === cols) c = 0;
   }
-  if (body.length & 1) out[out.length - 1] = body[body.length - 1];
   return out;
 };
 
@@ -141,8 +121,7 @@ def enc_column_ref(data, p):
     x = data[:count * 2].view("<u2")
     grid = _column_ref_grid(x, cols)
     exponent = ((grid >> 7) & 0xFF).astype(np.uint8)
-    exp_ref = column_modes(_column_ref_flat(exponent, count), cols)
-    sign_ref = column_modes((x >> 15).astype(np.uint8), cols)
+    sign_ref, exp_ref = bf16_column_modes(x, cols)
     prefix = np.concatenate([exp_ref, np.packbits(sign_ref)])
     prefix = np.concatenate([prefix, np.zeros(prefix.size % 2, np.uint8)])
     d = exponent - exp_ref  # uint8 arithmetic wraps mod 256

@@ -15,23 +15,11 @@ import fc from "fast-check";
 import { fail } from "../../src/codec/errors.js";
 import { definePrimitive } from "../../src/codec/primitive.js";
 import { packBits, packedLength, u16View, unpackBits } from "../kernels.js";
-import {
-  bf16SignsAndExponents,
-  bitsFor,
-  columnModes,
-  expectZero,
-  padTo,
-  periodArbitrary,
-  periodParam,
-  requireResolved,
-  resolvePeriod,
-} from "../matrix.js";
+import { bf16ColumnModes, bitsFor, bodyAfterPrefix, expectZero, padTo, periodArbitrary, periodParam, prefixedBody, requireResolved, resolvePeriod } from "../matrix.js";
 
 /** Column order by (majority sign, modal exponent, index), or null when that is the identity. */
 const channelOrder = (x: Uint16Array, cols: number): Uint32Array | null => {
-  const { signs, exponents } = bf16SignsAndExponents(x);
-  const sign = columnModes(signs, cols);
-  const exponent = columnModes(exponents, cols);
+  const { sign, exponent } = bf16ColumnModes(x, cols);
   // (sign, exponent) < 2^9 and index < 2^16: one exact integer key per column
   const keys = new Float64Array(cols);
   for (let c = 0; c < cols; c++) keys[c] = ((sign[c] << 8) | exponent[c]) * 65536 + c;
@@ -68,14 +56,12 @@ export default definePrimitive({
     const rows = Math.floor(x.length / cols);
     const perm = rows > 0 ? channelOrder(x, cols) : null;
     const table = perm ? packBits(perm, bitsFor(cols - 1)) : new Uint8Array(0);
-    const start = 1 + table.length + padTo(1 + table.length, 2);
-    const out = new Uint8Array(start + input.length);
-    out[0] = perm ? 1 : 0;
-    out.set(table, 1);
-    const y = new Uint16Array(out.buffer, start, x.length); // start is even: aligned
+    const head = new Uint8Array(1 + table.length);
+    head[0] = perm ? 1 : 0;
+    head.set(table, 1);
+    const { out, y } = prefixedBody(head, input, x);
     if (perm) permuteRows(x, y, rows, perm, false);
     else y.set(x);
-    if (input.length & 1) out[out.length - 1] = input[input.length - 1];
     return { streams: [out], params: { ...p, cols } };
   },
   decode: ([d], p) => {
@@ -88,10 +74,7 @@ export default definePrimitive({
     const start = 1 + tableBytes + padTo(1 + tableBytes, 2);
     if (d.length < start) fail("length-mismatch", `column-reorder: ${d.length} bytes, a ${start}-byte prefix expected`);
     expectZero("column-reorder", d, 1 + tableBytes, start);
-    const body = d.subarray(start);
-    const y = u16View(body);
-    const out = new Uint8Array(body.length);
-    const x = new Uint16Array(out.buffer, 0, y.length);
+    const { out, x, y } = bodyAfterPrefix(d, start);
     if (flag) {
       const perm = new Uint32Array(cols);
       const table = d.subarray(1, 1 + tableBytes);
@@ -104,7 +87,6 @@ export default definePrimitive({
       }
       permuteRows(y, x, Math.floor(y.length / cols), perm, true);
     } else x.set(y);
-    if (body.length & 1) out[out.length - 1] = body[body.length - 1];
     return out;
   },
   python: `
@@ -116,9 +98,8 @@ def enc_column_reorder(data, p):
     rows = count // cols
     perm = None
     if rows:
-        sign = column_modes((x >> 15).astype(np.uint8), cols).astype(np.int64)
-        exponent = column_modes(((x >> 7) & 0xFF).astype(np.uint8), cols).astype(np.int64)
-        order = np.argsort(sign * 256 + exponent, kind="stable")
+        sign, exponent = bf16_column_modes(x, cols)
+        order = np.argsort(sign.astype(np.int64) * 256 + exponent, kind="stable")
         if (order != np.arange(cols)).any():
             perm = order
     table = pack_bits(perm, matrix_bits_for(cols - 1)) if perm is not None else np.zeros(0, np.uint8)

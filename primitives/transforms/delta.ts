@@ -32,18 +32,14 @@ export default definePrimitive({
       for (let i = 0; i < x.length; i++) out[i] = acc = (acc + x[i]) & 0xffff;
     }),
   python: `
-def _delta_view(data, w):
-    count = data.size // w
-    return data[:count * w].view(np.uint8 if w == 1 else "<u2"), data[count * w:]
-
 def enc_delta(data, p):
-    x, tail = _delta_view(data, p["width"])
+    x, tail = element_view(data, p["width"])
     out = x.copy()
     out[1:] = x[1:] - x[:-1]
     return [np.concatenate([out.view(np.uint8), tail])], p
 
 def dec_delta(streams, p, info):
-    d, tail = _delta_view(streams[0], p["width"])
+    d, tail = element_view(streams[0], p["width"])
     return np.concatenate([np.cumsum(d, dtype=d.dtype).view(np.uint8), tail])
 `,
 });

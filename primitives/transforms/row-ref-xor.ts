@@ -18,7 +18,7 @@ import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { fail } from "../../src/codec/errors.js";
 import { definePrimitive, int } from "../../src/codec/primitive.js";
 import { packBits, packedLength, u16View, unpackBits } from "../kernels.js";
-import { bitsFor, expectZero, padTo, periodArbitrary, periodParam, requireResolved, resolvePeriod } from "../matrix.js";
+import { bitsFor, bodyAfterPrefix, expectZero, padTo, periodArbitrary, periodParam, prefixedBody, requireResolved, resolvePeriod } from "../matrix.js";
 
 const SAMPLE = 64;
 /**
@@ -84,10 +84,7 @@ export default definePrimitive({
     const rows = Math.floor(x.length / period);
     const dist = chooseReferences(x, rows, period, p.window);
     const head = new ByteWriter(8).varint(rows).bytes(packBits(dist, bitsFor(p.window))).finish();
-    const start = head.length + padTo(head.length, 2);
-    const out = new Uint8Array(start + input.length);
-    out.set(head);
-    const y = new Uint16Array(out.buffer, start, x.length); // start is even: aligned
+    const { out, y } = prefixedBody(head, input, x);
     y.set(x);
     for (let r = 1; r < rows; r++) {
       if (dist[r] === 0) continue;
@@ -95,7 +92,6 @@ export default definePrimitive({
       const ref = base - dist[r] * period;
       for (let c = 0; c < period; c++) y[base + c] ^= x[ref + c];
     }
-    if (input.length & 1) out[out.length - 1] = input[input.length - 1];
     return { streams: [out], params: { ...p, period } };
   },
   decode: ([d], p) => {
@@ -109,14 +105,11 @@ export default definePrimitive({
     expectZero("row-ref-xor", d, r.pos, start);
     if ((rows * k) & 7 && table[table.length - 1] & (0xff >>> ((rows * k) & 7)))
       fail("corrupt-payload", "row-ref-xor: nonzero distance padding bits");
-    const body = d.subarray(start);
-    const y = u16View(body);
+    const { out, x, y } = bodyAfterPrefix(d, start);
     if (Math.floor(y.length / period) !== rows)
       fail("length-mismatch", `row-ref-xor: ${rows} rows stated, ${y.length} elements of period ${period} follow`);
     const dist = new Uint16Array(rows);
     unpackBits(table, rows, k, dist);
-    const out = new Uint8Array(body.length);
-    const x = new Uint16Array(out.buffer, 0, y.length);
     x.set(y);
     for (let row = 0; row < rows; row++) {
       const back = dist[row];
@@ -126,7 +119,6 @@ export default definePrimitive({
       const ref = base - back * period;
       for (let c = 0; c < period; c++) x[base + c] ^= x[ref + c];
     }
-    if (body.length & 1) out[out.length - 1] = body[body.length - 1];
     return out;
   },
   python: `

@@ -28,16 +28,13 @@ export default definePrimitive({
     }),
   python: `
 def enc_sign_fold(data, p):
-    count = data.size // 2
-    x = data[:count * 2].view("<u2")
+    x, tail = element_view(data, 2)
     out = (x << 1) | (x >> 15)
-    return [np.concatenate([out.astype("<u2").view(np.uint8), data[count * 2:]])], p
+    return [np.concatenate([out.astype("<u2").view(np.uint8), tail])], p
 
 def dec_sign_fold(streams, p, info):
-    d = streams[0]
-    count = d.size // 2
-    x = d[:count * 2].view("<u2")
+    x, tail = element_view(streams[0], 2)
     out = (x >> 1) | (x << 15)
-    return np.concatenate([out.astype("<u2").view(np.uint8), d[count * 2:]])
+    return np.concatenate([out.astype("<u2").view(np.uint8), tail])
 `,
 });

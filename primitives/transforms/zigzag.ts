@@ -30,18 +30,14 @@ export default definePrimitive({
       for (let i = 0; i < x.length; i++) out[i] = (x[i] >>> 1) ^ -(x[i] & 1);
     }),
   python: `
-def _zigzag_view(data, w):
-    count = data.size // w
-    return data[:count * w].view(np.uint8 if w == 1 else "<u2"), data[count * w:]
-
 def enc_zigzag(data, p):
-    x, tail = _zigzag_view(data, p["width"])
+    x, tail = element_view(data, p["width"])
     ones = np.array(-1).astype(x.dtype)  # all bits set
     out = (x << 1) ^ ((x >> (8 * p["width"] - 1)) * ones)
     return [np.concatenate([out.astype(x.dtype).view(np.uint8), tail])], p
 
 def dec_zigzag(streams, p, info):
-    x, tail = _zigzag_view(streams[0], p["width"])
+    x, tail = element_view(streams[0], p["width"])
     ones = np.array(-1).astype(x.dtype)
     out = (x >> 1) ^ ((x & 1) * ones)
     return np.concatenate([out.astype(x.dtype).view(np.uint8), tail])

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { Effect } from "effect";
 import { table } from "./common.js";
-import { chooseRun, DB_HELP, describeGenome, ms, positiveInt, resultsAction, withQueries } from "./results-common.js";
+import { chooseRun, COST_HEADERS, costCells, DB_HELP, describeGenome, positiveInt, resultsAction, RUN_OPTION, withQueries } from "./results-common.js";
 
 interface Options {
   readonly run?: number;
@@ -29,15 +29,12 @@ const run = (opts: Options) =>
     }
     process.stdout.write(`run ${r.id} (${r.status}, objective ${String(r.config.objective)}, seed ${r.seed}, started ${r.startedAt})\n`);
     const lines = table(
-      ["#", "genome", "score", "ratio", "factor", "py ms/file", "ts ms", "nodes", "gen", "pipeline"],
+      ["#", "genome", "score", ...COST_HEADERS, "nodes", "gen", "pipeline"],
       rows.map((x, i) => [
         String(i + 1),
         x.genome,
         x.score.toFixed(4),
-        x.ratio.toFixed(4),
-        `${(1 / x.ratio).toFixed(3)}x`,
-        ms(num(x.fitness.predictedPySec)),
-        ms(num(x.fitness.encodeSec) + num(x.fitness.decodeSec)),
+        ...costCells(x.ratio, num(x.fitness.predictedPySec), num(x.fitness.encodeSec) + num(x.fitness.decodeSec)),
         String(x.fitness.size ?? "-"),
         String(x.generation),
         describeGenome(JSON.parse(x.canonical)),
@@ -50,7 +47,7 @@ export const registerLeaderboard = (program: Command): void => {
   program
     .command("leaderboard")
     .description("the best genomes of a search run, by Apex score (predicted Python time)")
-    .option("--run <id>", "run id (default: the latest run with a completed generation)", positiveInt("--run"))
+    .option(...RUN_OPTION)
     .option("-n, --limit <n>", "how many (default 20)", positiveInt("--limit"))
     .option("--json", "print as JSON (with each pipeline)")
     .option("--db <file>", DB_HELP)

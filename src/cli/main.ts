@@ -25,6 +25,16 @@ const report = (e: unknown): number => {
   return 1;
 };
 
+/**
+ * A reader that stops early (`evocodec inspect F | head`) closes the pipe; the next write fails with
+ * EPIPE, emitted on stdout as an unhandled 'error' event (a stack trace). Stop quietly instead, with
+ * status 0, as Unix tools do on SIGPIPE (which Node ignores).
+ */
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 export const main = async (argv: readonly string[]): Promise<number> => {
   try {
     await buildProgram().parseAsync([...argv]);

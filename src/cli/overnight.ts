@@ -16,21 +16,15 @@ import { UsageError } from "./common.js";
 import { nonNegativeInt, parseDuration, positiveInt } from "./results-common.js";
 import { typedAction } from "./typed-action.js";
 
-interface Options {
+/** Commander's options: the ones OvernightOptions takes as they are, and the ones run() checks or converts. */
+interface Options
+  extends Pick<OvernightOptions, "generations" | "population" | "seed" | "files" | "verifyFiles" | "calibrate">,
+    Partial<Pick<OvernightOptions, "workers" | "out" | "python">> {
   readonly data: string;
   readonly budget?: number;
   readonly until?: string;
-  readonly workers?: number;
   readonly target: string;
   readonly scoreToBeat?: string;
-  readonly out?: string;
-  readonly python?: string;
-  readonly generations?: number;
-  readonly population?: number;
-  readonly seed?: number;
-  readonly files?: number;
-  readonly verifyFiles: number;
-  readonly calibrate: boolean;
   readonly minGain: string;
   readonly checkpointEvery?: number;
 }

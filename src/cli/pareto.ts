@@ -4,7 +4,7 @@ import { Effect } from "effect";
 import type { Queries } from "../../results/store.js";
 import { nonDominatedSort, type Scored } from "../../search/selection.js";
 import { table } from "./common.js";
-import { chooseRun, DB_HELP, describeGenome, ms, positiveInt, resultsAction, withQueries } from "./results-common.js";
+import { chooseRun, COST_HEADERS, costCells, DB_HELP, describeGenome, resultsAction, RUN_OPTION, withQueries } from "./results-common.js";
 
 interface Options {
   readonly run?: number;
@@ -26,13 +26,10 @@ const run = (opts: Options) =>
     }
     process.stdout.write(`run ${r.id}: ${front.length} genome(s) on the front of (ratio, predicted Python time), smallest first\n`);
     const lines = table(
-      ["genome", "ratio", "factor", "py ms/file", "ts ms", "apex", "pipeline"],
+      ["genome", ...COST_HEADERS, "apex", "pipeline"],
       front.map((s) => [
         s.hash,
-        s.ratio.toFixed(4),
-        `${(1 / s.ratio).toFixed(3)}x`,
-        ms(s.predictedPySec),
-        ms(s.encodeSec + s.decodeSec),
+        ...costCells(s.ratio, s.predictedPySec, s.encodeSec + s.decodeSec),
         (s.apexMean ?? 0).toFixed(4),
         describeGenome(s.genome),
       ]),
@@ -44,7 +41,7 @@ export const registerPareto = (program: Command): void => {
   program
     .command("pareto")
     .description("the Pareto front of a search run: compression ratio vs predicted Python time")
-    .option("--run <id>", "run id (default: the latest run with a completed generation)", positiveInt("--run"))
+    .option(...RUN_OPTION)
     .option("--json", "print as JSON")
     .option("--db <file>", DB_HELP)
     .action(resultsAction(run));

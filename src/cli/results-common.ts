@@ -88,3 +88,15 @@ export const ms = (sec: number): string => {
 export const ratioText = (ratio: number): string => `${ratio.toFixed(4)} (${(1 / Math.max(ratio, 1e-9)).toFixed(2)}x)`;
 
 export const describeGenome = (g: PipelineJson): string => describe(parsePipeline(g));
+
+/** The size and speed columns of the leaderboard and the Pareto front tables. */
+export const COST_HEADERS = ["ratio", "factor", "py ms/file", "ts ms"];
+export const costCells = (ratio: number, predictedPySec: number, tsSec: number): string[] => [
+  ratio.toFixed(4),
+  `${(1 / ratio).toFixed(3)}x`,
+  ms(predictedPySec),
+  ms(tsSec),
+];
+
+/** The --run option of the verbs about one run (commander's option arguments). */
+export const RUN_OPTION = ["--run <id>", "run id (default: the latest run with a completed generation)", positiveInt("--run")] as const;

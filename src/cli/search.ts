@@ -13,6 +13,7 @@ import type { SearchError } from "../../search/errors.js";
 import { absolutePaths, DEFAULT_CONFIG, defaultTimeoutMs, runInterruptible, runSearch, type RunConfig, type RunSummary, type ScoredSummary, type SearchEvent } from "../../search/run.js";
 import { loadCorpus } from "../../search/fitness.js";
 import { UsageError } from "./common.js";
+import { corpusText, GenerationTally, generationCounts, LiveStatus } from "./live-status.js";
 import { DB_HELP, describeGenome, formatDuration, ms, nonNegativeInt, parseDuration, positiveInt, ratioText, resultsAction } from "./results-common.js";
 
 interface Options {
@@ -44,58 +45,42 @@ const best = (b: ScoredSummary): string =>
 /** Progress rendering: one rewritten line on a TTY, plain lines otherwise. */
 const reporter = (opts: Options) => {
   const stream = opts.json ? process.stderr : process.stdout;
-  const tty = Boolean(stream.isTTY) && !opts.verbose;
-  let live = false;
-  let genDone = 0;
-  let genTotal = 0;
+  const out = new LiveStatus(stream, Boolean(stream.isTTY) && !opts.verbose);
+  const tally = new GenerationTally();
   let lastGen: Extract<SearchEvent, { type: "generation" }> | undefined;
-  let currentGen = 0;
   let started = Date.now();
   let fresh = 0;
-  const line = (s: string) => {
-    if (live) stream.write("\r\x1b[2K");
-    live = false;
-    stream.write(s + "\n");
-  };
-  const status = (s: string) => {
-    if (!tty) return;
-    stream.write("\r\x1b[2K" + s.slice(0, (stream.columns ?? 120) - 1));
-    live = true;
-  };
   const liveLine = () => {
     const elapsed = (Date.now() - started) / 1000;
     const b = lastGen ? `best ${lastGen.best.score.toFixed(4)} ratio ${lastGen.best.ratio.toFixed(4)}` : "best -";
     const eta = lastGen?.progress.etaMs != null ? ` | ETA ${formatDuration(lastGen.progress.etaMs)}` : "";
-    status(`gen ${currentGen} [${genDone}/${genTotal}] ${b} | ${(fresh / Math.max(elapsed, 1e-3)).toFixed(2)} eval/s | ${formatDuration(elapsed * 1000)}${eta}`);
+    out.status(`${tally} ${b} | ${(fresh / Math.max(elapsed, 1e-3)).toFixed(2)} eval/s | ${formatDuration(elapsed * 1000)}${eta}`);
   };
   return (e: SearchEvent) => {
+    tally.see(e);
     switch (e.type) {
       case "calibrating":
-        line(`calibrating the Python cost model (${e.primitives.length} primitive(s), once per machine)...`);
+        out.line(`calibrating the Python cost model (${e.primitives.length} primitive(s), once per machine)...`);
         break;
       case "calibration-progress":
-        if (tty) status(`calibrating ${e.done}/${e.total} ${e.key}`);
-        else if (e.done % 20 === 0 || e.done === e.total) line(`  calibrated ${e.done}/${e.total} (${e.key})`);
+        if (out.tty) out.status(`calibrating ${e.done}/${e.total} ${e.key}`);
+        else if (e.done % 20 === 0 || e.done === e.total) out.line(`  calibrated ${e.done}/${e.total} (${e.key})`);
         break;
       case "start":
         started = Date.now();
-        line(
-          `run ${e.run}${e.resumedFrom !== undefined ? " (resumed)" : ""}: ${e.corpus.files} files, ${e.corpus.bytes.toLocaleString("en-US")} bytes, ` +
-            `population ${e.config.population}, ${e.config.generations ?? "unlimited"} generations, objective ${e.config.objective}, seed ${e.config.seed}, ${e.workers} worker(s)`,
+        out.line(
+          `run ${e.run}${e.resumedFrom !== undefined ? " (resumed)" : ""}: ${corpusText(e)}, ` +
+            `${e.config.generations ?? "unlimited"} generations, objective ${e.config.objective}, seed ${e.config.seed}, ${e.workers} worker(s)`,
         );
         break;
       case "generation-start":
-        currentGen = e.generation;
-        genDone = 0;
-        genTotal = e.candidates;
         liveLine();
         break;
       case "evaluated":
       case "failed":
-        genDone++;
         if (!e.cached) fresh++;
         if (opts.verbose)
-          line(
+          out.line(
             e.type === "evaluated"
               ? `  gen ${e.generation} ${e.hash} ${e.cached ? "cached" : "evaluated"} ${best(e.scored)} ${describeGenome(e.scored.genome)}`
               : `  gen ${e.generation} ${e.hash} ${e.cached ? "cached failure" : "failed"} (${e.reason}): ${e.message.split("\n")[0].slice(0, 200)}`,
@@ -104,14 +89,10 @@ const reporter = (opts: Options) => {
         break;
       case "generation":
         lastGen = e;
-        line(
-          `gen ${e.generation}: best ${e.best.hash} ${best(e.best)} | evaluated ${e.evaluated} cached ${e.cached} failed ${e.failed} | ` +
-            `${e.progress.evalsPerSec.toFixed(2)} eval/s${e.progress.etaMs != null ? ` | ETA ${formatDuration(e.progress.etaMs)}` : ""}`,
-        );
+        out.line(`gen ${e.generation}: best ${e.best.hash} ${best(e.best)} | ${generationCounts(e)}${e.progress.etaMs != null ? ` | ETA ${formatDuration(e.progress.etaMs)}` : ""}`);
         break;
       case "done":
-        if (live) stream.write("\r\x1b[2K");
-        live = false;
+        out.clear();
         break;
     }
   };

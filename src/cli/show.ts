@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { Effect } from "effect";
 import { parsePipeline, type PipelineNode } from "../codec/index.js";
 import { lookupGenome } from "../../results/resolve.js";
-import { StoreError, type FileEvaluation, type Queries } from "../../results/store.js";
+import { StoreError, sumNodeStats, type Queries } from "../../results/store.js";
 import { predictPythonSeconds, storedModel } from "../../search/python-cost.js";
 import { apexScore } from "../../search/selection.js";
 import { defaultPython } from "../python/interpreter.js";
@@ -43,17 +43,6 @@ const treeLines = (root: PipelineNode, stats: { inputBytes: number; payloadBytes
   walk(root, "", "", true, true);
   const width = Math.max(...rows.map(([a]) => a.length));
   return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`.trimEnd());
-};
-
-const sumStats = (files: readonly FileEvaluation[]) => {
-  const out: { inputBytes: number; payloadBytes: number }[] = [];
-  for (const f of files)
-    (f.streams ?? []).forEach((s, i) => {
-      out[i] ??= { inputBytes: 0, payloadBytes: 0 };
-      out[i].inputBytes += s.inputBytes;
-      out[i].payloadBytes += s.payloadBytes;
-    });
-  return out;
 };
 
 const lineageLines = (q: Queries, hash: string, preferRun: number | undefined): string[] => {
@@ -115,7 +104,7 @@ const run = (ref: string, opts: Options) =>
       const score = mean(files.map((f, i) => apexScore(f.compressedBytes! / Math.max(1, f.originalBytes), py[i].totalSec)));
       o(`corpus ${fp}: ${files.length} file(s), ${original.toLocaleString("en-US")} -> ${compressed.toLocaleString("en-US")} bytes, ratio ${ratioText(compressed / original)}`);
       o(`streams (bytes in -> payload bytes, summed over the corpus):`);
-      treeLines(root, sumStats(files)).forEach((l) => o(l));
+      treeLines(root, sumNodeStats(files)).forEach((l) => o(l));
       const enc = files.reduce((a, f) => a + (f.encodeSec ?? 0), 0);
       const dec = files.reduce((a, f) => a + (f.decodeSec ?? 0), 0);
       const measurements = Math.min(...files.map((f) => f.measurements));

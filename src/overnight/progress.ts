@@ -7,6 +7,7 @@
 import { appendFileSync } from "node:fs";
 import { genomeHash, seedGenomes } from "../../search/genome.js";
 import type { SearchEvent } from "../../search/run.js";
+import { corpusText, GenerationTally, generationCounts, LiveStatus } from "../cli/live-status.js";
 import { formatDuration } from "../cli/results-common.js";
 
 /** Without a TTY, a generation that has printed nothing for this long gets a progress line. */
@@ -15,29 +16,27 @@ const QUIET_MS = 5 * 60_000;
 const clock = (d = new Date()): string => d.toTimeString().slice(0, 8);
 
 export class NightLog {
-  private live = false;
+  private readonly terminal: LiveStatus;
   private lastLineAt = Date.now();
   constructor(
     readonly file: string,
-    private readonly stream: NodeJS.WriteStream = process.stdout,
+    stream: NodeJS.WriteStream = process.stdout,
     readonly tty: boolean = Boolean(process.stdout.isTTY),
-  ) {}
+  ) {
+    this.terminal = new LiveStatus(stream, tty);
+  }
 
   /** A line for the log file (ISO timestamp) and the terminal (local time). */
   line(message: string): void {
     const now = new Date();
     appendFileSync(this.file, `${now.toISOString()} ${message}\n`);
-    if (this.live) this.stream.write("\r\x1b[2K");
-    this.live = false;
-    this.stream.write(`${this.tty ? clock(now) : now.toISOString()} ${message}\n`);
+    this.terminal.line(`${this.tty ? clock(now) : now.toISOString()} ${message}`);
     this.lastLineAt = now.getTime();
   }
 
   /** The live status line (TTY only; nothing elsewhere). */
   status(message: string): void {
-    if (!this.tty) return;
-    this.stream.write("\r\x1b[2K" + message.slice(0, (this.stream.columns ?? 120) - 1));
-    this.live = true;
+    this.terminal.status(message);
   }
 
   /** How long since the last line (for quiet-period progress lines). */
@@ -46,8 +45,7 @@ export class NightLog {
   }
 
   endStatus(): void {
-    if (this.live) this.stream.write("\r\x1b[2K");
-    this.live = false;
+    this.terminal.clear();
   }
 }
 
@@ -58,9 +56,7 @@ const APEX_BASELINE = apexSeed ? genomeHash(apexSeed.genome) : undefined;
 
 /** Turns the search's events into log lines and the live status, with the time left until `deadline`. */
 export const searchReporter = (log: NightLog, deadline: number) => {
-  let gen = 0;
-  let done = 0;
-  let total = 0;
+  const tally = new GenerationTally();
   let best: number | undefined;
   let baseline: number | undefined;
   const left = () => formatDuration(Math.max(0, deadline - Date.now()));
@@ -69,8 +65,9 @@ export const searchReporter = (log: NightLog, deadline: number) => {
     const gain = (best / baseline - 1) * 100;
     return ` (${gain >= 0 ? "+" : ""}${gain.toFixed(1)}% vs baseline)`;
   };
-  const status = () => log.status(`gen ${gen} [${done}/${total}] best ${best === undefined ? "-" : score(best)}${versus()} | ${left()} left`);
+  const status = () => log.status(`${tally} best ${best === undefined ? "-" : score(best)}${versus()} | ${left()} left`);
   return (e: SearchEvent): void => {
+    tally.see(e);
     switch (e.type) {
       case "calibrating":
         log.line(`calibrating the Python cost model (${e.primitives.length} primitive(s), once per machine and database)`);
@@ -79,29 +76,22 @@ export const searchReporter = (log: NightLog, deadline: number) => {
         log.status(`calibrating ${e.done}/${e.total} ${e.key}`);
         break;
       case "start":
-        log.line(
-          `search run ${e.run}${e.resumedFrom !== undefined ? " resumed" : " started"}: ${e.corpus.files} files, ${e.corpus.bytes.toLocaleString("en-US")} bytes, ` +
-            `population ${e.config.population}, seed ${e.config.seed}, ${e.workers} worker(s)`,
-        );
+        log.line(`search run ${e.run}${e.resumedFrom !== undefined ? " resumed" : " started"}: ${corpusText(e)}, seed ${e.config.seed}, ${e.workers} worker(s)`);
         break;
       case "generation-start":
-        gen = e.generation;
-        done = 0;
-        total = e.candidates;
         status();
         break;
       case "evaluated":
       case "failed":
-        done++;
         if (e.type === "evaluated" && e.hash === APEX_BASELINE) baseline = e.scored.score;
-        if (!log.tty && log.quietForMs() > QUIET_MS) log.line(`gen ${gen}: ${done}/${total} candidates done, ${left()} left`);
+        if (!log.tty && log.quietForMs() > QUIET_MS) log.line(`gen ${tally.generation}: ${tally.done}/${tally.total} candidates done, ${left()} left`);
         status();
         break;
       case "generation":
         best = e.best.score;
         log.line(
           `gen ${e.generation}: best ${e.best.hash} score ${score(e.best.score)} ratio ${e.best.ratio.toFixed(4)} py ${(e.best.predictedPySec * 1000).toFixed(1)} ms/file | ` +
-            `evaluated ${e.evaluated} cached ${e.cached} failed ${e.failed} | ${e.progress.evalsPerSec.toFixed(2)} eval/s | ${left()} left`,
+            `${generationCounts(e)} | ${left()} left`,
         );
         break;
       case "done":

@@ -82,6 +82,45 @@ def unpack_bits(packed, count, k):
     return (bits * weights).sum(axis=1, dtype=np.uint64).astype(np.uint32)
 
 
+def element_view(data, width):
+    """The whole little-endian elements of `width` bytes (1, 2 or 4) of a uint8 array, and the tail bytes."""
+    count = data.size // width
+    return data[:count * width].view(np.uint8 if width == 1 else "<u%d" % width), data[count * width:]
+
+
+def mantissa_length(who, man, count, width, k):
+    """Bytes of count packed k-bit mantissas in a float split's mantissa stream, after checking
+    that the stream adds fewer than `width` tail bytes (mirrors outputWithTail)."""
+    man_len = (count * k + 7) // 8
+    if not 0 <= man.size - man_len < width:
+        raise CodecError("length-mismatch", "%s: %d mantissa bytes for %d elements" % (who, man.size, count))
+    return man_len
+
+
+def split_float_fields(data, width, exp_bits, man_bits):
+    """[sign bits, exponent bytes, packed mantissas + tail] of little-endian floats (mirrors splitFloatFields)."""
+    v, tail = element_view(data, width)
+    sign = np.packbits((v >> (8 * width - 1)).astype(np.uint8))
+    exponent = ((v >> man_bits) & ((1 << exp_bits) - 1)).astype(np.uint8)
+    return [sign, exponent, np.concatenate([pack_bits(v & ((1 << man_bits) - 1), man_bits), tail])]
+
+
+def join_float_fields(who, streams, width, exp_bits, man_bits):
+    """Inverse of split_float_fields (mirrors joinFloatFields)."""
+    sign, exponent, man = streams
+    count = exponent.size
+    if sign.size != (count + 7) // 8:
+        raise CodecError("length-mismatch", "%s: %d sign bytes for %d elements" % (who, sign.size, count))
+    man_len = mantissa_length(who, man, count, width, man_bits)
+    if count and int(exponent.max()) >> exp_bits:
+        raise CodecError("corrupt-payload", "%s: exponent above %d bits" % (who, exp_bits))
+    dtype = np.uint16 if width == 2 else np.uint32
+    s = np.unpackbits(sign, count=count).astype(dtype)
+    m = unpack_bits(man[:man_len], count, man_bits).astype(dtype)
+    v = (s << (8 * width - 1)) | (exponent.astype(dtype) << man_bits) | m
+    return np.concatenate([v.astype("<u%d" % width).view(np.uint8), man[man_len:]])
+
+
 class Reader(object):
     def __init__(self, buf, what="frame"):
         self.buf = buf
@@ -309,3 +348,8 @@ def column_modes(symbols, cols):
         hist = np.bincount(keys.reshape(-1), minlength=span * 257).reshape(span, 257)[:, :256]
         modes[c0:c0 + span] = hist.argmax(axis=1)
     return modes
+
+
+def bf16_column_modes(x, cols):
+    """Per-column majority sign and modal exponent of bf16 elements x (uint16); mirrors bf16ColumnModes."""
+    return column_modes((x >> 15).astype(np.uint8), cols), column_modes(((x >> 7) & 0xFF).astype(np.uint8), cols)

@@ -6,7 +6,7 @@
  */
 import { describe, parsePipeline, type PipelineJson, type PipelineNode } from "../codec/index.js";
 import { defaultPython } from "../python/interpreter.js";
-import type { FileEvaluation, Queries, RunRow } from "../../results/store.js";
+import { sumNodeStats, type FileEvaluation, type Queries, type RunRow } from "../../results/store.js";
 import { verificationsOf, type VerificationRow } from "../../results/verifications.js";
 import { genomeHash, seedGenomes } from "../../search/genome.js";
 import { nominalModel, predictPythonSeconds, storedModel, type PythonCostModel } from "../../search/python-cost.js";
@@ -127,13 +127,7 @@ const nonDefaultParams = (n: PipelineNode): string[] =>
 
 /** The pipeline as a tree, with per-node stream sizes summed over the files (stored in pre-order). */
 export const pipelineTree = (root: PipelineNode, files: readonly FileEvaluation[]): TreeNode => {
-  const sums: { inputBytes: number; payloadBytes: number }[] = [];
-  for (const f of files)
-    (f.streams ?? []).forEach((s, i) => {
-      sums[i] ??= { inputBytes: 0, payloadBytes: 0 };
-      sums[i].inputBytes += s.inputBytes;
-      sums[i].payloadBytes += s.payloadBytes;
-    });
+  const sums = sumNodeStats(files);
   let i = 0;
   const walk = (n: PipelineNode, stream: string): TreeNode => {
     const s = sums[i++];
