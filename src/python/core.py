@@ -260,19 +260,29 @@ def detect_period(data, width):
     """Channel period of a flat [rows, cols] tensor; mirrors detectPeriod in primitives/kernels.ts."""
     count = data.size // width
     sample = min(count, 1 << 16)
-    cands = [p for p in range(4, min(65536, sample >> 1) + 1) if count % p == 0]
+    span = np.arange(4, min(65536, sample >> 1) + 1)
+    cands = span[count % span == 0].tolist()
     if not cands:
         return 1
+    # features are bytes: int16 differences, int32 sums (sample * 255 < 2^31) are exact
     if width == 2:
         v = data[:sample * 2].view("<u2")
-        features = [((v >> 7) & 0xFF).astype(np.int64), (v & 0xFF).astype(np.int64)]
+        features = [((v >> 7) & 0xFF).astype(np.int16), (v & 0xFF).astype(np.int16)]
     else:
-        features = [data[:sample].astype(np.int64)]
+        features = [data[:sample].astype(np.int16)]
+    diff = np.empty(sample, np.int16)
+
+    def score(mag, p):
+        d = diff[:sample - p]
+        np.subtract(mag[p:], mag[:-p], out=d)
+        np.abs(d, out=d)
+        return float(np.add.reduce(d, dtype=np.int32)) / (sample - p)
+
     pick, best_ratio = 1, 1.0
     for mag in features:
-        scores = [float(np.abs(mag[p:] - mag[:-p]).sum()) / (sample - p) for p in cands]
+        scores = [score(mag, p) for p in cands]
         best = min(scores)
-        neighbour = float(np.abs(mag[1:] - mag[:-1]).sum()) / (sample - 1)
+        neighbour = score(mag, 1)
         if not best < neighbour:
             continue
         if best / neighbour < best_ratio:
