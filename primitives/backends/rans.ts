@@ -1932,41 +1932,57 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
     """Reference rows for groups of B rows (see the encoder choices in rans.ts)."""
     rows, B = s.rows, s.B
     samples = sig.shape[1]
-    wide = key_sig.astype(np.int64)
-    if key_sig.shape[1] % 2:
-        wide = np.concatenate([wide, np.zeros((rows, 1), np.int64)], axis=1)
-    keys = wide[:, 0::2] * (alphabet + 1) + wide[:, 1::2]
-    if (alphabet + 1) ** 2 <= (1 << 16):
-        keys = keys.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
-    G = keys.shape[1]
-    r = np.arange(rows, dtype=np.int64)
-    start = r - r % B
-    # rows by (key, row) for each key column; runs of equal (key, group) are contiguous in it
-    order = np.argsort(keys, axis=0, kind="stable")
-    ks = np.take_along_axis(keys, order, axis=0)
-    gs = order // B
-    change = np.ones((rows, G), bool)
-    change[1:] = (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])
-    run = np.maximum.accumulate(np.where(change, r[:, None], 0), axis=0)
-    cand = np.empty((rows, 1 + _RANS_CANDIDATES_PER_KEY * G), np.int64)
-    cand[:, 0] = start - 1
-    back = np.empty((rows, G), np.int64)
+    radix = alphabet + 1
+    # key columns (pairs of sampled columns) as rows of kt, each sorted stably: rows by (key, row)
+    cols = key_sig.T.astype(np.int32 if radix * radix < (1 << 31) else np.int64)
+    if cols.shape[0] % 2:
+        cols = np.concatenate([cols, np.zeros((1, rows), cols.dtype)])
+    kt = cols[0::2] * radix + cols[1::2]
+    if radix * radix <= (1 << 16):
+        kt = kt.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
+    G = kt.shape[0]
+    order = np.argsort(kt, axis=1, kind="stable")
+    ks = np.take_along_axis(kt, order, axis=1).reshape(-1)
+    row = order.reshape(-1)
+    # runs of equal (key, group) within a key column; a row's candidates are the entries just before
+    # its run with the same key (the last rows of earlier groups with that key)
+    grp = row // B
+    change = np.empty(ks.size, bool)
+    change[0] = True
+    np.not_equal(ks[1:], ks[:-1], out=change[1:])
+    change[1:] |= grp[1:] != grp[:-1]
+    change[::rows] = True
+    idx = np.arange(ks.size, dtype=np.int64)
+    run = np.maximum.accumulate(np.where(change, idx, 0))
+    depth = run % rows
+    span = min(window, rows) + 1
+    # the nearest row of the previous group, then the key columns' candidates
+    r = np.arange(B, rows, dtype=np.int64)
+    delta = 1 + r % B
+    near = delta <= window
+    codes = [r[near] * span + delta[near]]
     for c in range(1, _RANS_CANDIDATES_PER_KEY + 1):
-        at = np.maximum(run - c, 0)
-        same = (run >= c) & (np.take_along_axis(ks, at, axis=0) == ks)
-        np.put_along_axis(back, order, np.where(same, np.take_along_axis(order, at, axis=0), -1), axis=0)
-        cand[:, 1 + (c - 1) * G:1 + c * G] = back
-    cand[(cand < 0) | (r[:, None] - cand > window)] = -1
-    if rows < (1 << 15):
-        cand = np.sort(cand.astype(np.int16), axis=1, kind="stable").astype(np.int64)
+        at = run - c
+        ok = depth >= c
+        at[~ok] = 0
+        ok &= ks[at] == ks
+        r = row[ok]
+        delta = r - row[at[ok]]
+        near = delta <= window
+        codes.append(r[near] * span + delta[near])
+    codes = np.concatenate(codes)
+    # distinct (row, distance) pairs, by row
+    if rows * span <= _RANS_COUNT_TABLE_MAX:
+        mark = np.zeros(rows * span, bool)
+        mark[codes] = True
+        codes = np.flatnonzero(mark)
     else:
-        cand.sort(axis=1)
-    keep = cand >= 0
-    keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
-    pr, pc = np.nonzero(keep)
-    pc = cand[pr, pc]
+        codes = np.unique(codes)
     refs = np.zeros(rows, np.int64)
-    if pr.size:
+    if codes.size:
+        pr = codes // span
+        delta = codes - pr * span
+        pc = pr - delta
         score = np.empty(pr.size, np.int64)
         step = max(1, (8 * _RANS_CHUNK) // samples)
         for a in range(0, pr.size, step):
@@ -1977,8 +1993,9 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
                 # 8 flags a word, summed bytewise then across the word's bytes
                 words = same.view(np.uint64).sum(axis=1, dtype=np.uint64)
                 score[a:a + step] = (words * np.uint64(0x0101010101010101)) >> np.uint64(56)
-        rank = score * (1 << 20) - (pr - pc)
-        first = np.concatenate([[0], np.flatnonzero(pr[1:] != pr[:-1]) + 1])
+        # most agreements, then the nearest
+        rank = score * (1 << 20) - delta
+        first = np.flatnonzero(np.concatenate([[True], pr[1:] != pr[:-1]]))
         best = np.maximum.reduceat(rank, first)
         refs[pr[first]] = (-best) & ((1 << 20) - 1)
     return refs
