@@ -1564,11 +1564,13 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
     M = float(1 << precision)
     unit = float(1 << (32 - precision))
     x = np.ones(L)
-    # frequencies and cumulative frequencies of a run of steps at a time (fewer, larger gathers)
+    # per run of steps: frequencies, cumulative frequencies, emit limits f * 2^(32-P) and M - f
+    # (fewer, larger gathers and arithmetic out of the step loop)
     run = max(1, _RANS_CHUNK // L)
     f_run = np.empty(run * L)
     c_run = np.empty(run * L)
-    lim = np.empty(L)
+    lim_run = np.empty(run * L)
+    mf_run = np.empty(run * L)
     q = np.empty(L)
     e = np.empty(L, bool)
     warm = np.zeros(L, np.int64)
@@ -1580,16 +1582,18 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
         if (s.steps - 1 - st) % run == 0:
             st0 = max(0, st + 1 - run)
             k = step_keys(st0, st + 1)
-            f_key.take(k, out=f_run[:k.size])
-            c_key.take(k, out=c_run[:k.size])
-        f = f_run[(st - st0) * L:(st - st0 + 1) * L]
-        c = c_run[(st - st0) * L:(st - st0 + 1) * L]
+            size = k.size
+            f_key.take(k, out=f_run[:size])
+            c_key.take(k, out=c_run[:size])
+            np.multiply(f_run[:size], unit, out=lim_run[:size])
+            np.subtract(M, f_run[:size], out=mf_run[:size])
+        a = (st - st0) * L
+        b = a + L
         if warming:
             np.less(x, _RANS_LOW, out=e)
             warm += e
             warming = np.count_nonzero(e) > idle
-        np.multiply(f, unit, out=lim)
-        np.greater_equal(x, lim, out=e)
+        np.greater_equal(x, lim_run[a:b], out=e)
         chunks.append(x.compress(e))
         # emitting lanes shift by 16 bits: x * (1 - e * (1 - 2^-16)), floored (a masked ufunc is slow)
         np.multiply(e, 1.0 / 65536 - 1.0, out=q)
@@ -1597,12 +1601,11 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
         x *= q
         np.floor(x, out=x)
         # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
-        np.divide(x, f, out=q)
+        np.divide(x, f_run[a:b], out=q)
         np.floor(q, out=q)
-        np.subtract(M, f, out=lim)
-        np.multiply(q, lim, out=q)
-        np.add(x, q, out=x)
-        np.add(x, c, out=x)
+        q *= mf_run[a:b]
+        x += q
+        x += c_run[a:b]
     # (once none of the others is warm, the lanes still at state 1 are those without symbols)
     warm[s.first_step_symbols(lanes=True) == 0] = s.steps
     words = (np.concatenate(chunks[::-1]).astype(np.uint32) & 0xFFFF).astype("<u2")
@@ -1803,11 +1806,10 @@ def _rans_output(s, hist, tables, values, n):
     if s.blocked:
         h = h.transpose(1, 0, 2)
     h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
-    if h.size and int(h.max()) >= (values.size << tables.precision):
+    try:
+        return values.take(h >> tables.precision)
+    except IndexError:
         return None
-    if (values.size << tables.precision) <= max(h.size, 1 << 16):
-        return _rans_gather(np.repeat(values, 1 << tables.precision), h, values.dtype)
-    return values[h >> tables.precision]
 
 
 def _rans_encode_plain(out, values):
