@@ -1469,16 +1469,22 @@ def _rans_keys(dense, refs, cols, alphabet):
 def _rans_sampled_bits(sig, refs, alphabet):
     """Fixed-point empirical entropy of the sampled symbols before the end (sig < alphabet) given
     the contexts refs define (as sampledBits in rans.ts)."""
-    r = np.arange(refs.size, dtype=np.int64)
-    ctx = np.where((refs > 0)[:, None], sig[np.maximum(r - refs, 0)].astype(np.int64), alphabet)
-    valid = sig < alphabet
-    ctx = ctx[valid]
-    keys = ctx * alphabet + sig[valid]
+    keys = sig.take(np.maximum(np.arange(refs.size) - refs, 0), axis=0).astype(np.int64)
+    keys[refs == 0] = alphabet
+    keys *= alphabet
+    keys += sig
+    keys = keys.reshape(-1)
+    if sig[-1].max() >= alphabet:
+        # only a partial last row reaches past the end (context rows are earlier, whole rows)
+        keys = keys[sig.reshape(-1) < alphabet]
     if (alphabet + 1) * alphabet <= _RANS_COUNT_TABLE_MAX:
         joint = np.bincount(keys, minlength=(alphabet + 1) * alphabet)
+        by_ctx = joint.reshape(alphabet + 1, alphabet).sum(axis=1)
     else:
-        joint = np.unique(keys, return_counts=True)[1]
-    return _rans_sum_clogc(np.bincount(ctx)) - _rans_sum_clogc(joint)
+        pairs, joint = np.unique(keys, return_counts=True)
+        ctx = pairs // alphabet
+        by_ctx = np.add.reduceat(joint, np.flatnonzero(np.concatenate([[True], ctx[1:] != ctx[:-1]])))
+    return _rans_sum_clogc(by_ctx) - _rans_sum_clogc(joint)
 
 
 def _rans_build_model(keys, contextual, alphabet, max_precision):
@@ -1739,13 +1745,14 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
     x = states.copy()
     thr = np.full(L, _RANS_LOW, np.int64)
     order = np.argsort(read_limit, kind="stable")
-    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right")
+    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right").tolist()
     e = np.empty(L, np.int64)
     f = np.empty(L, np.int64)
     b = np.empty(L, np.int64)
     need = np.empty(L, bool)
     ctx = np.zeros((s.slots, s.width), tables.dtype)
     out = np.empty((s.slots, s.width), tables.dtype)
+    ctx_flat = ctx.reshape(-1)
     mask = (1 << P) - 1
     tail = s.tail()
     H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
@@ -1753,6 +1760,8 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
     done = 0
     for t in range(s.levels):
         rows = slice(t * s.slots, (t + 1) * s.slots)
+        # the decoded offsets go straight into the history (one sub-step a row), else via out
+        dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
         for j in range(s.sub):
             st = t * s.sub + j
             if switch[st] > done:
@@ -1769,8 +1778,7 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
             if tail is not None and tail[0] == t:
                 ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
             np.bitwise_and(x, mask, out=e)
-            np.add(e, ctx.reshape(-1), out=e)
-            dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
+            np.add(e, ctx_flat, out=e)
             if tables.direct:
                 tables.f.take(e, out=f, mode="clip")
                 tables.bias.take(e, out=b, mode="clip")
@@ -1922,7 +1930,7 @@ def _rans_signatures(dense, s, alphabet, columns):
     dtype = np.uint8 if alphabet < 255 else np.uint16 if alphabet < 65535 else np.int32
     sig = np.full((rows, samples), alphabet, dtype)
     full = s.n // cols
-    sig[:full] = dense[:full * cols].reshape(full, cols)[:, col]
+    sig[:full] = dense[:full * cols].reshape(full, cols).take(col, axis=1)
     if full < rows:
         last = dense[full * cols:]
         ok = col < last.size
@@ -2173,15 +2181,18 @@ def dec_rans(streams, p, info):
                 bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (refs <= rows % s.B))
                 if bad.any():
                     _rans_corrupt("a row refers to a row not decoded before it")
-        # history row of each row (cube order), then of each slot's context row by level
+        # history row of each slot's context row by level (cube order; R: fixed, R + 1: idle)
         R = s.levels * s.slots
-        ids = s.row_ids()
         hist_row = np.full(R, R + 1, np.int64)
-        real = ids.reshape(-1) < s.rows
-        hist_row_of = np.empty(s.rows, np.int64)
-        hist_row_of[ids.reshape(-1)[real]] = np.arange(R)[real]
-        ctx_row = np.where(refs > 0, hist_row_of[rows - refs], R)
-        hist_row[real] = ctx_row[ids.reshape(-1)[real]]
+        if s.blocked:
+            ids = s.row_ids().reshape(-1)
+            real = ids < s.rows
+            hist_row_of = np.empty(s.rows, np.int64)
+            hist_row_of[ids[real]] = np.arange(R)[real]
+            hist_row[real] = np.where(refs > 0, hist_row_of[rows - refs], R)[ids[real]]
+        else:
+            # groups in turn: cube row t * B + k is data row t * B + k
+            hist_row[:s.rows] = np.where(refs > 0, rows - refs, R)
         src = hist_row.reshape(s.levels, s.slots)
     hist = _rans_decode_core(s, tables, src, A << P, _rans_read_core(r, s))
     out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
