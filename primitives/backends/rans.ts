@@ -1950,7 +1950,6 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
     kt = cols[0::2] * radix + cols[1::2]
     if radix * radix <= (1 << 16):
         kt = kt.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
-    G = kt.shape[0]
     order = np.argsort(kt, axis=1, kind="stable")
     ks = np.take_along_axis(kt, order, axis=1).reshape(-1)
     row = order.reshape(-1)
