@@ -264,25 +264,28 @@ def detect_period(data, width):
     cands = span[count % span == 0].tolist()
     if not cands:
         return 1
-    # features are bytes: int16 differences, int32 sums (sample * 255 < 2^31) are exact
+    # features are bytes: sum |a - b| = 2 sum max(a, b) - sum a - sum b, exact in integers (int32
+    # sums: sample * 255 < 2^31), sums of a and b from prefix sums
     if width == 2:
         v = data[:sample * 2].view("<u2")
-        features = [((v >> 7) & 0xFF).astype(np.int16), (v & 0xFF).astype(np.int16)]
+        features = [((v >> 7) & 0xFF).astype(np.uint8), (v & 0xFF).astype(np.uint8)]
     else:
-        features = [data[:sample].astype(np.int16)]
-    diff = np.empty(sample, np.int16)
+        features = [data[:sample]]
+    top = np.empty(sample, np.uint8)
 
-    def score(mag, p):
-        d = diff[:sample - p]
-        np.subtract(mag[p:], mag[:-p], out=d)
-        np.abs(d, out=d)
-        return float(np.add.reduce(d, dtype=np.int32)) / (sample - p)
+    def score(mag, prefix, p):
+        t = top[:sample - p]
+        np.maximum(mag[p:], mag[:-p], out=t)
+        total = 2 * int(np.add.reduce(t, dtype=np.int32)) - int(prefix[sample] - prefix[p] + prefix[sample - p])
+        return float(total) / (sample - p)
 
     pick, best_ratio = 1, 1.0
     for mag in features:
-        scores = [score(mag, p) for p in cands]
+        prefix = np.zeros(sample + 1, np.int64)
+        np.cumsum(mag, out=prefix[1:])
+        scores = [score(mag, prefix, p) for p in cands]
         best = min(scores)
-        neighbour = score(mag, 1)
+        neighbour = score(mag, prefix, 1)
         if not best < neighbour:
             continue
         if best / neighbour < best_ratio:
