@@ -1572,7 +1572,7 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
     x = np.ones(L)
     # per run of steps: frequencies, cumulative frequencies, emit limits f * 2^(32-P) and M - f
     # (fewer, larger gathers and arithmetic out of the step loop)
-    run = max(1, _RANS_CHUNK // L)
+    run = max(1, min(s.steps, _RANS_CHUNK // L))
     f_run = np.empty(run * L)
     c_run = np.empty(run * L)
     lim_run = np.empty(run * L)
@@ -1584,6 +1584,11 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
     idle = L - s.first_step_symbols()
     warming = True
     chunks = []
+    # the step loop pays per Python operation: bound methods, positional outputs, each step's slices made once
+    append = chunks.append
+    ge, mul, floor, div = np.greater_equal, np.multiply, np.floor, np.divide
+    shrink = 1.0 / 65536 - 1.0
+    views = [tuple(a[i * L:(i + 1) * L] for a in (f_run, c_run, lim_run, mf_run)) for i in range(run)]
     for st in range(s.steps - 1, -1, -1):
         if (s.steps - 1 - st) % run == 0:
             st0 = max(0, st + 1 - run)
@@ -1593,25 +1598,24 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
             c_key.take(k, out=c_run[:size])
             np.multiply(f_run[:size], unit, out=lim_run[:size])
             np.subtract(M, f_run[:size], out=mf_run[:size])
-        a = (st - st0) * L
-        b = a + L
+        f, c, lim, mf = views[st - st0]
         if warming:
             np.less(x, _RANS_LOW, out=e)
             warm += e
             warming = np.count_nonzero(e) > idle
-        np.greater_equal(x, lim_run[a:b], out=e)
-        chunks.append(x.compress(e))
+        ge(x, lim, e)
+        append(x.compress(e))
         # emitting lanes shift by 16 bits: x * (1 - e * (1 - 2^-16)), floored (a masked ufunc is slow)
-        np.multiply(e, 1.0 / 65536 - 1.0, out=q)
+        mul(e, shrink, q)
         q += 1.0
         x *= q
-        np.floor(x, out=x)
+        floor(x, x)
         # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
-        np.divide(x, f_run[a:b], out=q)
-        np.floor(q, out=q)
-        q *= mf_run[a:b]
+        div(x, f, q)
+        floor(q, q)
+        q *= mf
         x += q
-        x += c_run[a:b]
+        x += c
     # (once none of the others is warm, the lanes still at state 1 are those without symbols)
     warm[s.first_step_symbols(lanes=True) == 0] = s.steps
     words = (np.concatenate(chunks[::-1]).astype(np.uint32) & 0xFFFF).astype("<u2")
@@ -1758,6 +1762,10 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
     H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
     wp = 0
     done = 0
+    # the step loop pays per Python operation: bound methods, positional outputs
+    band, add, rshift, mul, less = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less
+    if tables.direct:
+        f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
     for t in range(s.levels):
         rows = slice(t * s.slots, (t + 1) * s.slots)
         # the decoded offsets go straight into the history (one sub-step a row), else via out
@@ -1777,23 +1785,23 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
                     ctx[...] = H[src[t], j]
             if tail is not None and tail[0] == t:
                 ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
-            np.bitwise_and(x, mask, out=e)
-            np.add(e, ctx_flat, out=e)
+            band(x, mask, e)
+            add(e, ctx_flat, e)
             if tables.direct:
-                tables.f.take(e, out=f, mode="clip")
-                tables.bias.take(e, out=b, mode="clip")
-                tables.co.take(e, out=dest, mode="clip")
+                f_take(e, None, f, "clip")
+                b_take(e, None, b, "clip")
+                co_take(e, None, dest, "clip")
             else:
                 tables.lookup(e, f, b, dest)
             if H2 is None:
                 H[rows, j] = out
-            np.right_shift(x, P, out=x)
-            np.multiply(x, f, out=x)
-            np.add(x, b, out=x)
+            rshift(x, P, x)
+            mul(x, f, x)
+            add(x, b, x)
             if limited is not None and (x[limited] >= _RANS_LOW).any():
                 _rans_corrupt("a lane is not warming up at its read limit")
             # the lanes below 2^16 (before their limit) read the next words, in lane order
-            np.less(x, thr, out=need)
+            less(x, thr, need)
             lanes = need.nonzero()[0]
             if lanes.size:
                 if wp + lanes.size > words.size:
