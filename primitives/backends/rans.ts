@@ -1584,11 +1584,10 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
     idle = L - s.first_step_symbols()
     warming = True
     chunks = []
-    # the step loop pays per Python operation: bound methods, positional outputs, each step's slices made once
+    # the step loop pays per Python operation: bound methods, positional outputs
     append = chunks.append
     ge, mul, floor, div = np.greater_equal, np.multiply, np.floor, np.divide
     shrink = 1.0 / 65536 - 1.0
-    views = [tuple(a[i * L:(i + 1) * L] for a in (f_run, c_run, lim_run, mf_run)) for i in range(run)]
     for st in range(s.steps - 1, -1, -1):
         if (s.steps - 1 - st) % run == 0:
             st0 = max(0, st + 1 - run)
@@ -1598,7 +1597,8 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
             c_key.take(k, out=c_run[:size])
             np.multiply(f_run[:size], unit, out=lim_run[:size])
             np.subtract(M, f_run[:size], out=mf_run[:size])
-        f, c, lim, mf = views[st - st0]
+        o = (st - st0) * L
+        f, c, lim, mf = f_run[o:o + L], c_run[o:o + L], lim_run[o:o + L], mf_run[o:o + L]
         if warming:
             np.less(x, _RANS_LOW, out=e)
             warm += e
