@@ -96,15 +96,27 @@ export interface StepModel {
 /** The rans schedule (the format's, see primitives/backends/rans.ts): its step count. */
 const RANS_TARGET_STEPS = 256;
 const RANS_LANES_MAX = 65535;
-/** Rows assumed for `period` = 0 (auto-detected on the data, unknown here): typical hidden sizes are 256-1024. */
-const RANS_ASSUMED_PERIOD = 512;
+/**
+ * Periods assumed for `period` = 0, which the encoder detects on the data (unknown here): noise-like
+ * streams find none or a tiny one (1-8), structured ones their row length (hundreds to thousands).
+ * A node is charged the more expensive of the two, so an explicit schedule is never predicted
+ * faster than it can run (few lanes cost on long rows, few block rows on short ones).
+ */
+const RANS_ASSUMED_PERIODS = [4, 512];
 
+/** Steps of the rans schedule for n input bytes (the larger over the assumed periods when the period is auto). */
 export const ransSteps = (n: number, p: Params): number => {
   const m = p.symbol === "u16" ? Math.floor(n / 2) : n;
   if (m === 0) return 0;
   const lanes = p.lanes as number;
   if (p.context === "none") return Math.ceil(m / (lanes || Math.min(RANS_LANES_MAX, Math.ceil(m / RANS_TARGET_STEPS))));
-  const cols = (p.period as number) || Math.min(RANS_ASSUMED_PERIOD, m);
+  if (p.period) return contextSteps(m, p.period as number, p);
+  return Math.max(...RANS_ASSUMED_PERIODS.map((period) => contextSteps(m, Math.min(period, m), p)));
+};
+
+/** Steps of a context-mode schedule of m symbols in rows of `cols`. */
+const contextSteps = (m: number, cols: number, p: Params): number => {
+  const lanes = p.lanes as number;
   const rows = Math.ceil(m / cols);
   const blocked = p.context === "above";
   let autoRows: number;

@@ -40,6 +40,11 @@ describe("python cost: rans steps", () => {
     assert.equal(ransSteps(n, params({ ...u16, context: "none" })), 256);
     assert.equal(ransSteps(n, params({ ...u16, context: "none", lanes: 64 })), 10240);
     assert.equal(ransSteps(0, params(u16)), 0);
+    // period 0 (detected on the data): the dearer of short (4) and long (512) rows
+    const auto = { symbol: "u16", context: "rowref", period: 0 };
+    assert.equal(ransSteps(n, params(auto)), 256);
+    assert.equal(ransSteps(n, params({ ...auto, lanes: 2 })), 256 * 256);
+    assert.equal(ransSteps(n, params({ ...auto, blockRows: 1 })), n / 2 / 4);
   });
 
   it("ransSteps of a node equals that of the params its encoder resolves (the auto schedule mirrors rans.ts)", () => {
