@@ -5,9 +5,12 @@
  * few warm calls, as in a long-lived solution server), which gives a fixed cost per call and a
  * throughput (bytes of node input per second) for encode and decode. Parameters that change
  * speed (a zstd level) are measured one at a time over a small grid of values ("variants"), and a
- * node's cost is the default's cost scaled by each parameter's measured factor. The results live
- * in the database (python_calibration), keyed by machine and by a hash of the kernel source, so a
- * changed kernel is re-measured and nothing else is.
+ * node's cost is the default's cost scaled by each parameter's measured factor. Kernels that work
+ * in steps (rans: a numpy call sequence per step of many lanes) also get a cost per step: their
+ * step-setting parameters (rans lanes, blockRows) are not on the grid; a node pays its auto
+ * schedule's time plus its extra steps at the measured per-step cost (see STEP_MODELS). The results
+ * live in the database (python_calibration), keyed by machine and by a hash of the kernel source,
+ * so a changed kernel is re-measured and nothing else is.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -70,21 +73,103 @@ const intGrid = (spec: Extract<ParamSpec, { kind: "int" }>): number[] => {
 export const variantKey = (prim: Primitive, param?: string, value?: number | string): string =>
   param === undefined ? prim.name : `${prim.name}{${param}=${value}}`;
 
+// ---- step-driven kernels
+
+/**
+ * A kernel whose numpy code runs a loop of steps (each a fixed sequence of numpy calls over many
+ * lanes): besides its per-byte cost it pays a fixed cost per step, and some parameters set the
+ * number of steps (rans with 2 lanes on 320-column rows: ~40,000 steps instead of ~256, seconds
+ * instead of milliseconds). Those parameters are left off the grid; a node costs its time with
+ * them at their defaults (the auto schedule) plus its extra steps times a per-step cost, measured
+ * as the time difference between two probe variants of known step counts (same bytes, same work
+ * per byte, different steps).
+ */
+export interface StepModel {
+  /** Parameters whose cost is their number of steps. */
+  readonly params: readonly string[];
+  /** Steps of a node of these params on n input bytes (nested side streams excluded: they are fixed). */
+  readonly steps: (n: number, p: Params) => number;
+  /** Probe params (over the defaults) with few and with many steps. */
+  readonly probes: { readonly few: Params; readonly many: Params };
+}
+
+/** The rans schedule (the format's, see primitives/backends/rans.ts): its step count. */
+const RANS_TARGET_STEPS = 256;
+const RANS_LANES_MAX = 65535;
+/**
+ * Periods assumed for `period` = 0, which the encoder detects on the data (unknown here): noise-like
+ * streams find none or a tiny one (1-8), structured ones their row length (hundreds to thousands).
+ * A node is charged the more expensive of the two, so an explicit schedule is never predicted
+ * faster than it can run (few lanes cost on long rows, few block rows on short ones).
+ */
+const RANS_ASSUMED_PERIODS = [4, 512];
+
+/** Steps of the rans schedule for n input bytes (the larger over the assumed periods when the period is auto). */
+export const ransSteps = (n: number, p: Params): number => {
+  const m = p.symbol === "u16" ? Math.floor(n / 2) : n;
+  if (m === 0) return 0;
+  const lanes = p.lanes as number;
+  if (p.context === "none") return Math.ceil(m / (lanes || Math.min(RANS_LANES_MAX, Math.ceil(m / RANS_TARGET_STEPS))));
+  if (p.period) return contextSteps(m, p.period as number, p);
+  return Math.max(...RANS_ASSUMED_PERIODS.map((period) => contextSteps(m, Math.min(period, m), p)));
+};
+
+/** Steps of a context-mode schedule of m symbols in rows of `cols`. */
+const contextSteps = (m: number, cols: number, p: Params): number => {
+  const lanes = p.lanes as number;
+  const rows = Math.ceil(m / cols);
+  const blocked = p.context === "above";
+  let autoRows: number;
+  let autoLanes: number;
+  if (rows >= RANS_TARGET_STEPS) {
+    const perLevel = Math.ceil(rows / RANS_TARGET_STEPS);
+    autoRows = blocked ? Math.ceil(rows / perLevel) : perLevel;
+    autoLanes = Math.min(cols, RANS_LANES_MAX);
+  } else {
+    autoRows = blocked ? rows : 1;
+    autoLanes = Math.min(RANS_LANES_MAX, Math.ceil(cols / Math.min(cols, Math.max(1, Math.floor(RANS_TARGET_STEPS / rows)))));
+  }
+  const b = Math.min((p.blockRows as number) || autoRows, rows);
+  const sub = Math.ceil(cols / Math.min(lanes || autoLanes, cols));
+  return (blocked ? b : Math.ceil(rows / b)) * sub;
+};
+
+export const STEP_MODELS: Readonly<Record<string, StepModel>> = {
+  rans: {
+    params: ["lanes", "blockRows"],
+    steps: ransSteps,
+    // 64-symbol rows (explicit: the step count must not depend on the data) coded whole or in 16 sub-steps
+    probes: { few: { period: 64 }, many: { period: 64, lanes: 4 } },
+  },
+};
+
+/** Per-step cost until measured (deterministic nominal models). */
+const NOMINAL_STEP_SEC = 20e-6;
+
+export const stepKey = (prim: Primitive): string => `${prim.name}{steps}`;
+
 export interface Variant {
   readonly key: string;
   readonly prim: Primitive;
   readonly params: Params;
+  /** A step probe (measured only to derive the per-step cost). */
+  readonly probe?: "few" | "many";
 }
 
-/** The defaults plus every grid value of every parameter, one parameter changed at a time. */
+/** The defaults plus every grid value of every parameter, one parameter changed at a time (plus the step probes). */
 export const variantsOf = (prim: Primitive): Variant[] => {
   const defaults = prim.defaults();
+  const steps = STEP_MODELS[prim.name];
   const out: Variant[] = [{ key: variantKey(prim), prim, params: defaults }];
   for (const [k, spec] of Object.entries(prim.params)) {
+    if (steps?.params.includes(k)) continue;
     const values = spec.kind === "enum" ? spec.values : intGrid(spec);
     for (const v of values)
       if (v !== spec.default) out.push({ key: variantKey(prim, k, v), prim, params: { ...defaults, [k]: v } });
   }
+  if (steps)
+    for (const probe of ["few", "many"] as const)
+      out.push({ key: variantKey(prim, "steps", probe), prim, params: { ...defaults, ...steps.probes[probe] }, probe });
   return out;
 };
 
@@ -122,16 +207,28 @@ const paramTime = (model: PythonCostModel, prim: Primitive, key: string, value: 
   return Math.exp(Math.log(below.t) * (1 - f) + Math.log(above.t) * f);
 };
 
+/** Seconds per step of a step-driven kernel. */
+const stepSec = (model: PythonCostModel, prim: Primitive, dir: "encode" | "decode"): number => {
+  const e = model.entries.get(stepKey(prim));
+  return e ? (dir === "encode" ? e.encodeCallSec : e.decodeCallSec) : NOMINAL_STEP_SEC;
+};
+
 const nodeTime = (model: PythonCostModel, node: PipelineNode, n: number, dir: "encode" | "decode"): number => {
   const baseEntry = model.entries.get(node.prim.name) ?? NOMINAL[node.prim.kind];
   const base = timeAt(baseEntry, n, dir);
+  const steps = STEP_MODELS[node.prim.name];
   let t = base;
   for (const [k, spec] of Object.entries(node.prim.params)) {
     const v = node.params[k];
-    if (v === spec.default || base <= 0) continue;
+    if (v === spec.default || base <= 0 || steps?.params.includes(k)) continue;
     t *= paramTime(model, node.prim, k, v, n, dir, base) / base;
   }
-  return t;
+  if (!steps) return t;
+  const auto: Record<string, number | string> = { ...node.params };
+  for (const k of steps.params) auto[k] = node.prim.params[k].default;
+  const extra = steps.steps(n, node.params) - steps.steps(n, auto);
+  // fewer steps than the auto schedule save their cost, never the per-byte work
+  return Math.max(t + extra * stepSec(model, node.prim, dir), t / 2);
 };
 
 const preorder = (n: PipelineNode): PipelineNode[] => [n, ...n.children.flatMap(preorder)];
@@ -237,17 +334,34 @@ export interface CalibrationOptions {
   readonly onProgress?: (done: number, total: number, key: string) => void;
   /** Receives the rows of each primitive as soon as all its variants are measured (so an interrupted calibration keeps them). */
   readonly onPrimitive?: (rows: readonly Omit<CalibrationRow, "measuredAt">[]) => void;
+  /** Measure only the variants of these keys (all by default). */
+  readonly only?: readonly string[];
   readonly timeoutMs?: number;
   /** Aborting kills the Python process. */
   readonly signal?: AbortSignal;
 }
 
-/** Runs the Python kernels of `prims` and returns calibration rows (the frame row included). */
-export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions): Promise<Omit<CalibrationRow, "measuredAt">[]> => {
-  const large = Math.min(opts.sample.length & ~1, 1 << 19);
-  const small = Math.min(32768, large >> 2) & ~1;
+/** Median seconds of encode and decode at the two calibration sizes. */
+export interface Timing {
+  readonly small: readonly [number, number];
+  readonly large: readonly [number, number];
+}
+
+/** The two input sizes of a calibration on a sample of `length` bytes. */
+export const calibrationSizes = (length: number): { readonly small: number; readonly large: number } => {
+  const large = Math.min(length & ~1, 1 << 19);
+  return { small: Math.min(32768, large >> 2) & ~1, large };
+};
+
+/** Runs the Python kernels of `variants` on the sample (then the frame's own cost); each variant's timing, null when it failed. */
+const runDriver = (
+  variants: readonly Variant[],
+  opts: CalibrationOptions,
+  onTiming: (v: Variant, t: Timing | null) => void,
+  onFrame: (encodeSec: number, decodeSec: number) => void,
+): Promise<void> => {
+  const { small, large } = calibrationSizes(opts.sample.length);
   if (large < 1024) return Promise.reject(new SearchError({ reason: "calibration", message: "calibration needs at least 1 KiB of sample data" }));
-  const variants = prims.flatMap(variantsOf);
   const dir = mkdtempSync(path.join(os.tmpdir(), "evocodec-calib-"));
   writeFileSync(path.join(dir, "evocodec_module.py"), pythonCodecSource());
   writeFileSync(path.join(dir, "driver.py"), DRIVER);
@@ -259,36 +373,15 @@ export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions)
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20 * 60_000);
     const abort = () => child.kill("SIGKILL");
     opts.signal?.addEventListener("abort", abort, { once: true });
-    const remaining = new Map<Primitive, number>();
-    for (const v of variants) remaining.set(v.prim, (remaining.get(v.prim) ?? 0) + 1);
-    const add = (prim: Primitive | null, row: Omit<CalibrationRow, "measuredAt">) => {
-      rows.push(row);
-      if (prim === null) return opts.onPrimitive?.([row]);
-      const left = remaining.get(prim)! - 1;
-      remaining.set(prim, left);
-      if (left === 0) opts.onPrimitive?.(rows.filter((r) => r.primitive === prim.name || r.primitive.startsWith(`${prim.name}{`)));
-    };
-    const rows: Omit<CalibrationRow, "measuredAt">[] = [];
     let buffered = "";
     let stderr = "";
     let done = 0;
     const onLine = (line: string) => {
       const m = JSON.parse(line) as DriverLine;
-      if (m.frame) {
-        add(null, { primitive: FRAME_KEY, sourceHash: FRAME_SOURCE_HASH, encodeBps: 1e300, decodeBps: 1e300, encodeCallSec: m.frame[0], decodeCallSec: m.frame[1] });
-        return;
-      }
+      if (m.frame) return onFrame(m.frame[0], m.frame[1]);
       const v = byKey.get(m.key)!;
       opts.onProgress?.(++done, variants.length, m.key);
-      if (!m.small || !m.large) {
-        // a kernel that fails on sample data keeps the nominal figures (stored, so it is not retried every run); the gate judges it
-        const n = NOMINAL[v.prim.kind];
-        add(v.prim, { primitive: m.key, sourceHash: sourceHash(v.prim), encodeBps: n.encodeBps, decodeBps: n.decodeBps, encodeCallSec: n.encodeCallSec, decodeCallSec: n.decodeCallSec });
-        return;
-      }
-      const e = fit(small, large, m.small[0], m.large[0]);
-      const d = fit(small, large, m.small[1], m.large[1]);
-      add(v.prim, { primitive: m.key, sourceHash: sourceHash(v.prim), encodeBps: e.bps, decodeBps: d.bps, encodeCallSec: e.call, decodeCallSec: d.call });
+      onTiming(v, m.small && m.large ? { small: m.small, large: m.large } : null);
     };
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       buffered += chunk;
@@ -305,10 +398,74 @@ export const calibrate = (prims: readonly Primitive[], opts: CalibrationOptions)
       opts.signal?.removeEventListener("abort", abort);
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0) reject(new SearchError({ reason: "calibration", message: `python calibration exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}` }));
-      else resolve(rows);
+      else resolve();
     });
     child.stdin.end(JSON.stringify(job));
   });
+};
+
+/** Times arbitrary variants (e.g. whole nodes) with the calibration driver, by key. */
+export const measurePython = async (variants: readonly Variant[], opts: CalibrationOptions): Promise<Map<string, Timing>> => {
+  const out = new Map<string, Timing>();
+  await runDriver(variants, opts, (v, t) => t && out.set(v.key, t), () => undefined);
+  return out;
+};
+
+/** Seconds per step from the two probes' timings: their time difference over their step difference, at both sizes. */
+const perStep = (model: StepModel, prim: Primitive, few: Timing, many: Timing, sizes: { small: number; large: number }): [number, number] => {
+  const defaults = prim.defaults();
+  const at = (dir: 0 | 1): number => {
+    const rates = (["small", "large"] as const).map((size) => {
+      const n = sizes[size];
+      const extra = model.steps(n, { ...defaults, ...model.probes.many }) - model.steps(n, { ...defaults, ...model.probes.few });
+      return (many[size][dir] - few[size][dir]) / Math.max(extra, 1);
+    });
+    return Math.max((rates[0] + rates[1]) / 2, 0);
+  };
+  return [at(0), at(1)];
+};
+
+/** Runs the Python kernels of `prims` and returns calibration rows (the frame row and the per-step rows included). */
+export const calibrate = async (prims: readonly Primitive[], opts: CalibrationOptions): Promise<Omit<CalibrationRow, "measuredAt">[]> => {
+  const only = opts.only && new Set(opts.only);
+  const variants = prims.flatMap(variantsOf).filter((v) => !only || only.has(v.key));
+  const sizes = calibrationSizes(opts.sample.length);
+  const rows: Omit<CalibrationRow, "measuredAt">[] = [];
+  const remaining = new Map<Primitive, number>();
+  for (const v of variants) remaining.set(v.prim, (remaining.get(v.prim) ?? 0) + 1);
+  const probes = new Map<string, Timing | null>();
+  const add = (row: Omit<CalibrationRow, "measuredAt">) => rows.push(row);
+  const onTiming = (v: Variant, t: Timing | null) => {
+    const hash = sourceHash(v.prim);
+    if (v.probe) {
+      probes.set(v.key, t);
+      const model = STEP_MODELS[v.prim.name];
+      const few = probes.get(variantKey(v.prim, "steps", "few"));
+      const many = probes.get(variantKey(v.prim, "steps", "many"));
+      if (few !== undefined && many !== undefined) {
+        const [enc, dec] = few && many ? perStep(model, v.prim, few, many, sizes) : [NOMINAL_STEP_SEC, NOMINAL_STEP_SEC];
+        add({ primitive: stepKey(v.prim), sourceHash: hash, encodeBps: 1e300, decodeBps: 1e300, encodeCallSec: enc, decodeCallSec: dec });
+      }
+    } else if (!t) {
+      // a kernel that fails on sample data keeps the nominal figures (stored, so it is not retried every run); the gate judges it
+      const n = NOMINAL[v.prim.kind];
+      add({ primitive: v.key, sourceHash: hash, encodeBps: n.encodeBps, decodeBps: n.decodeBps, encodeCallSec: n.encodeCallSec, decodeCallSec: n.decodeCallSec });
+    } else {
+      const e = fit(sizes.small, sizes.large, t.small[0], t.large[0]);
+      const d = fit(sizes.small, sizes.large, t.small[1], t.large[1]);
+      add({ primitive: v.key, sourceHash: hash, encodeBps: e.bps, decodeBps: d.bps, encodeCallSec: e.call, decodeCallSec: d.call });
+    }
+    const left = remaining.get(v.prim)! - 1;
+    remaining.set(v.prim, left);
+    if (left === 0) opts.onPrimitive?.(rows.filter((r) => r.primitive === v.prim.name || r.primitive.startsWith(`${v.prim.name}{`)));
+  };
+  const onFrame = (encodeSec: number, decodeSec: number) => {
+    const row = { primitive: FRAME_KEY, sourceHash: FRAME_SOURCE_HASH, encodeBps: 1e300, decodeBps: 1e300, encodeCallSec: encodeSec, decodeCallSec: decodeSec };
+    rows.push(row);
+    opts.onPrimitive?.([row]);
+  };
+  await runDriver(variants, opts, onTiming, onFrame);
+  return rows;
 };
 
 const toEntry = (r: CalibrationRow): CostEntry => ({
@@ -318,10 +475,11 @@ const toEntry = (r: CalibrationRow): CostEntry => ({
   decodeCallSec: r.decodeCallSec,
 });
 
-/** Primitives with no calibration for their current kernel source on this machine. */
+/** Primitives with no calibration for their current kernel source on this machine (or no per-step cost when they need one). */
 const missingPrimitives = (rows: readonly CalibrationRow[]): Primitive[] => {
   const have = new Set(rows.map((r) => `${r.primitive}|${r.sourceHash}`));
-  return PRIMITIVES.filter((p) => !have.has(`${p.name}|${sourceHash(p)}`));
+  const needs = (p: Primitive) => [p.name, ...(STEP_MODELS[p.name] ? [stepKey(p)] : [])];
+  return PRIMITIVES.filter((p) => needs(p).some((key) => !have.has(`${key}|${sourceHash(p)}`)));
 };
 
 const modelFrom = (machine: string, rows: readonly CalibrationRow[]): PythonCostModel => {

@@ -1469,16 +1469,22 @@ def _rans_keys(dense, refs, cols, alphabet):
 def _rans_sampled_bits(sig, refs, alphabet):
     """Fixed-point empirical entropy of the sampled symbols before the end (sig < alphabet) given
     the contexts refs define (as sampledBits in rans.ts)."""
-    r = np.arange(refs.size, dtype=np.int64)
-    ctx = np.where((refs > 0)[:, None], sig[np.maximum(r - refs, 0)].astype(np.int64), alphabet)
-    valid = sig < alphabet
-    ctx = ctx[valid]
-    keys = ctx * alphabet + sig[valid]
+    keys = sig.take(np.maximum(np.arange(refs.size) - refs, 0), axis=0).astype(np.int64)
+    keys[refs == 0] = alphabet
+    keys *= alphabet
+    keys += sig
+    keys = keys.reshape(-1)
+    if sig[-1].max() >= alphabet:
+        # only a partial last row reaches past the end (context rows are earlier, whole rows)
+        keys = keys[sig.reshape(-1) < alphabet]
     if (alphabet + 1) * alphabet <= _RANS_COUNT_TABLE_MAX:
         joint = np.bincount(keys, minlength=(alphabet + 1) * alphabet)
+        by_ctx = joint.reshape(alphabet + 1, alphabet).sum(axis=1)
     else:
-        joint = np.unique(keys, return_counts=True)[1]
-    return _rans_sum_clogc(np.bincount(ctx)) - _rans_sum_clogc(joint)
+        pairs, joint = np.unique(keys, return_counts=True)
+        ctx = pairs // alphabet
+        by_ctx = np.add.reduceat(joint, np.flatnonzero(np.concatenate([[True], ctx[1:] != ctx[:-1]])))
+    return _rans_sum_clogc(by_ctx) - _rans_sum_clogc(joint)
 
 
 def _rans_build_model(keys, contextual, alphabet, max_precision):
@@ -1564,11 +1570,13 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
     M = float(1 << precision)
     unit = float(1 << (32 - precision))
     x = np.ones(L)
-    # frequencies and cumulative frequencies of a run of steps at a time (fewer, larger gathers)
-    run = max(1, _RANS_CHUNK // L)
+    # per run of steps: frequencies, cumulative frequencies, emit limits f * 2^(32-P) and M - f
+    # (fewer, larger gathers and arithmetic out of the step loop)
+    run = max(1, min(s.steps, _RANS_CHUNK // L))
     f_run = np.empty(run * L)
     c_run = np.empty(run * L)
-    lim = np.empty(L)
+    lim_run = np.empty(run * L)
+    mf_run = np.empty(run * L)
     q = np.empty(L)
     e = np.empty(L, bool)
     warm = np.zeros(L, np.int64)
@@ -1576,33 +1584,38 @@ def _rans_encode_core(s, f_key, c_key, step_keys, precision):
     idle = L - s.first_step_symbols()
     warming = True
     chunks = []
+    # the step loop pays per Python operation: bound methods, positional outputs
+    append = chunks.append
+    ge, mul, floor, div = np.greater_equal, np.multiply, np.floor, np.divide
+    shrink = 1.0 / 65536 - 1.0
     for st in range(s.steps - 1, -1, -1):
         if (s.steps - 1 - st) % run == 0:
             st0 = max(0, st + 1 - run)
             k = step_keys(st0, st + 1)
-            f_key.take(k, out=f_run[:k.size])
-            c_key.take(k, out=c_run[:k.size])
-        f = f_run[(st - st0) * L:(st - st0 + 1) * L]
-        c = c_run[(st - st0) * L:(st - st0 + 1) * L]
+            size = k.size
+            f_key.take(k, out=f_run[:size])
+            c_key.take(k, out=c_run[:size])
+            np.multiply(f_run[:size], unit, out=lim_run[:size])
+            np.subtract(M, f_run[:size], out=mf_run[:size])
+        o = (st - st0) * L
+        f, c, lim, mf = f_run[o:o + L], c_run[o:o + L], lim_run[o:o + L], mf_run[o:o + L]
         if warming:
             np.less(x, _RANS_LOW, out=e)
             warm += e
             warming = np.count_nonzero(e) > idle
-        np.multiply(f, unit, out=lim)
-        np.greater_equal(x, lim, out=e)
-        chunks.append(x.compress(e))
+        ge(x, lim, e)
+        append(x.compress(e))
         # emitting lanes shift by 16 bits: x * (1 - e * (1 - 2^-16)), floored (a masked ufunc is slow)
-        np.multiply(e, 1.0 / 65536 - 1.0, out=q)
+        mul(e, shrink, q)
         q += 1.0
         x *= q
-        np.floor(x, out=x)
+        floor(x, x)
         # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
-        np.divide(x, f, out=q)
-        np.floor(q, out=q)
-        np.subtract(M, f, out=lim)
-        np.multiply(q, lim, out=q)
-        np.add(x, q, out=x)
-        np.add(x, c, out=x)
+        div(x, f, q)
+        floor(q, q)
+        q *= mf
+        x += q
+        x += c
     # (once none of the others is warm, the lanes still at state 1 are those without symbols)
     warm[s.first_step_symbols(lanes=True) == 0] = s.steps
     words = (np.concatenate(chunks[::-1]).astype(np.uint32) & 0xFFFF).astype("<u2")
@@ -1736,20 +1749,27 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
     x = states.copy()
     thr = np.full(L, _RANS_LOW, np.int64)
     order = np.argsort(read_limit, kind="stable")
-    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right")
+    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right").tolist()
     e = np.empty(L, np.int64)
     f = np.empty(L, np.int64)
     b = np.empty(L, np.int64)
     need = np.empty(L, bool)
     ctx = np.zeros((s.slots, s.width), tables.dtype)
     out = np.empty((s.slots, s.width), tables.dtype)
+    ctx_flat = ctx.reshape(-1)
     mask = (1 << P) - 1
     tail = s.tail()
     H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
     wp = 0
     done = 0
+    # the step loop pays per Python operation: bound methods, positional outputs
+    band, add, rshift, mul, less = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less
+    if tables.direct:
+        f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
     for t in range(s.levels):
         rows = slice(t * s.slots, (t + 1) * s.slots)
+        # the decoded offsets go straight into the history (one sub-step a row), else via out
+        dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
         for j in range(s.sub):
             st = t * s.sub + j
             if switch[st] > done:
@@ -1765,24 +1785,23 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
                     ctx[...] = H[src[t], j]
             if tail is not None and tail[0] == t:
                 ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
-            np.bitwise_and(x, mask, out=e)
-            np.add(e, ctx.reshape(-1), out=e)
-            dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
+            band(x, mask, e)
+            add(e, ctx_flat, e)
             if tables.direct:
-                tables.f.take(e, out=f, mode="clip")
-                tables.bias.take(e, out=b, mode="clip")
-                tables.co.take(e, out=dest, mode="clip")
+                f_take(e, None, f, "clip")
+                b_take(e, None, b, "clip")
+                co_take(e, None, dest, "clip")
             else:
                 tables.lookup(e, f, b, dest)
             if H2 is None:
                 H[rows, j] = out
-            np.right_shift(x, P, out=x)
-            np.multiply(x, f, out=x)
-            np.add(x, b, out=x)
+            rshift(x, P, x)
+            mul(x, f, x)
+            add(x, b, x)
             if limited is not None and (x[limited] >= _RANS_LOW).any():
                 _rans_corrupt("a lane is not warming up at its read limit")
             # the lanes below 2^16 (before their limit) read the next words, in lane order
-            np.less(x, thr, out=need)
+            less(x, thr, need)
             lanes = need.nonzero()[0]
             if lanes.size:
                 if wp + lanes.size > words.size:
@@ -1803,11 +1822,10 @@ def _rans_output(s, hist, tables, values, n):
     if s.blocked:
         h = h.transpose(1, 0, 2)
     h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
-    if h.size and int(h.max()) >= (values.size << tables.precision):
+    try:
+        return values.take(h >> tables.precision)
+    except IndexError:
         return None
-    if (values.size << tables.precision) <= max(h.size, 1 << 16):
-        return _rans_gather(np.repeat(values, 1 << tables.precision), h, values.dtype)
-    return values[h >> tables.precision]
 
 
 def _rans_encode_plain(out, values):
@@ -1920,7 +1938,7 @@ def _rans_signatures(dense, s, alphabet, columns):
     dtype = np.uint8 if alphabet < 255 else np.uint16 if alphabet < 65535 else np.int32
     sig = np.full((rows, samples), alphabet, dtype)
     full = s.n // cols
-    sig[:full] = dense[:full * cols].reshape(full, cols)[:, col]
+    sig[:full] = dense[:full * cols].reshape(full, cols).take(col, axis=1)
     if full < rows:
         last = dense[full * cols:]
         ok = col < last.size
@@ -1932,41 +1950,56 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
     """Reference rows for groups of B rows (see the encoder choices in rans.ts)."""
     rows, B = s.rows, s.B
     samples = sig.shape[1]
-    wide = key_sig.astype(np.int64)
-    if key_sig.shape[1] % 2:
-        wide = np.concatenate([wide, np.zeros((rows, 1), np.int64)], axis=1)
-    keys = wide[:, 0::2] * (alphabet + 1) + wide[:, 1::2]
-    if (alphabet + 1) ** 2 <= (1 << 16):
-        keys = keys.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
-    G = keys.shape[1]
-    r = np.arange(rows, dtype=np.int64)
-    start = r - r % B
-    # rows by (key, row) for each key column; runs of equal (key, group) are contiguous in it
-    order = np.argsort(keys, axis=0, kind="stable")
-    ks = np.take_along_axis(keys, order, axis=0)
-    gs = order // B
-    change = np.ones((rows, G), bool)
-    change[1:] = (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])
-    run = np.maximum.accumulate(np.where(change, r[:, None], 0), axis=0)
-    cand = np.empty((rows, 1 + _RANS_CANDIDATES_PER_KEY * G), np.int64)
-    cand[:, 0] = start - 1
-    back = np.empty((rows, G), np.int64)
+    radix = alphabet + 1
+    # key columns (pairs of sampled columns) as rows of kt, each sorted stably: rows by (key, row)
+    cols = key_sig.T.astype(np.int32 if radix * radix < (1 << 31) else np.int64)
+    if cols.shape[0] % 2:
+        cols = np.concatenate([cols, np.zeros((1, rows), cols.dtype)])
+    kt = cols[0::2] * radix + cols[1::2]
+    if radix * radix <= (1 << 16):
+        kt = kt.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
+    order = np.argsort(kt, axis=1, kind="stable")
+    ks = np.take_along_axis(kt, order, axis=1).reshape(-1)
+    row = order.reshape(-1)
+    # runs of equal (key, group) within a key column; a row's candidates are the entries just before
+    # its run with the same key (the last rows of earlier groups with that key)
+    grp = row // B
+    change = np.empty(ks.size, bool)
+    change[0] = True
+    np.not_equal(ks[1:], ks[:-1], out=change[1:])
+    change[1:] |= grp[1:] != grp[:-1]
+    change[::rows] = True
+    idx = np.arange(ks.size, dtype=np.int64)
+    run = np.maximum.accumulate(np.where(change, idx, 0))
+    depth = run % rows
+    span = min(window, rows) + 1
+    # the nearest row of the previous group, then the key columns' candidates
+    r = np.arange(B, rows, dtype=np.int64)
+    delta = 1 + r % B
+    near = delta <= window
+    codes = [r[near] * span + delta[near]]
     for c in range(1, _RANS_CANDIDATES_PER_KEY + 1):
-        at = np.maximum(run - c, 0)
-        same = (run >= c) & (np.take_along_axis(ks, at, axis=0) == ks)
-        np.put_along_axis(back, order, np.where(same, np.take_along_axis(order, at, axis=0), -1), axis=0)
-        cand[:, 1 + (c - 1) * G:1 + c * G] = back
-    cand[(cand < 0) | (r[:, None] - cand > window)] = -1
-    if rows < (1 << 15):
-        cand = np.sort(cand.astype(np.int16), axis=1, kind="stable").astype(np.int64)
+        at = run - c
+        ok = depth >= c
+        at[~ok] = 0
+        ok &= ks[at] == ks
+        r = row[ok]
+        delta = r - row[at[ok]]
+        near = delta <= window
+        codes.append(r[near] * span + delta[near])
+    codes = np.concatenate(codes)
+    # distinct (row, distance) pairs, by row
+    if rows * span <= _RANS_COUNT_TABLE_MAX:
+        mark = np.zeros(rows * span, bool)
+        mark[codes] = True
+        codes = np.flatnonzero(mark)
     else:
-        cand.sort(axis=1)
-    keep = cand >= 0
-    keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
-    pr, pc = np.nonzero(keep)
-    pc = cand[pr, pc]
+        codes = np.unique(codes)
     refs = np.zeros(rows, np.int64)
-    if pr.size:
+    if codes.size:
+        pr = codes // span
+        delta = codes - pr * span
+        pc = pr - delta
         score = np.empty(pr.size, np.int64)
         step = max(1, (8 * _RANS_CHUNK) // samples)
         for a in range(0, pr.size, step):
@@ -1977,8 +2010,9 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
                 # 8 flags a word, summed bytewise then across the word's bytes
                 words = same.view(np.uint64).sum(axis=1, dtype=np.uint64)
                 score[a:a + step] = (words * np.uint64(0x0101010101010101)) >> np.uint64(56)
-        rank = score * (1 << 20) - (pr - pc)
-        first = np.concatenate([[0], np.flatnonzero(pr[1:] != pr[:-1]) + 1])
+        # most agreements, then the nearest
+        rank = score * (1 << 20) - delta
+        first = np.flatnonzero(np.concatenate([[True], pr[1:] != pr[:-1]]))
         best = np.maximum.reduceat(rank, first)
         refs[pr[first]] = (-best) & ((1 << 20) - 1)
     return refs
@@ -2154,15 +2188,18 @@ def dec_rans(streams, p, info):
                 bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (refs <= rows % s.B))
                 if bad.any():
                     _rans_corrupt("a row refers to a row not decoded before it")
-        # history row of each row (cube order), then of each slot's context row by level
+        # history row of each slot's context row by level (cube order; R: fixed, R + 1: idle)
         R = s.levels * s.slots
-        ids = s.row_ids()
         hist_row = np.full(R, R + 1, np.int64)
-        real = ids.reshape(-1) < s.rows
-        hist_row_of = np.empty(s.rows, np.int64)
-        hist_row_of[ids.reshape(-1)[real]] = np.arange(R)[real]
-        ctx_row = np.where(refs > 0, hist_row_of[rows - refs], R)
-        hist_row[real] = ctx_row[ids.reshape(-1)[real]]
+        if s.blocked:
+            ids = s.row_ids().reshape(-1)
+            real = ids < s.rows
+            hist_row_of = np.empty(s.rows, np.int64)
+            hist_row_of[ids[real]] = np.arange(R)[real]
+            hist_row[real] = np.where(refs > 0, hist_row_of[rows - refs], R)[ids[real]]
+        else:
+            # groups in turn: cube row t * B + k is data row t * B + k
+            hist_row[:s.rows] = np.where(refs > 0, rows - refs, R)
         src = hist_row.reshape(s.levels, s.slots)
     hist = _rans_decode_core(s, tables, src, A << P, _rans_read_core(r, s))
     out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
