@@ -39,28 +39,11 @@ export default definePrimitive({
     return out;
   },
   python: `
-_SE_M_U64 = np.uint64
-
-
 def enc_bf16_se_m(data, p):
     count = data.size // 2
     se = (data[:count * 2].view("<u2") >> 7).astype("<u2", copy=False).view(np.uint8)
-    groups = -(-count // 8)
-    m = np.zeros(groups * 8, np.uint8)
-    np.bitwise_and(data[0:count * 2:2], 0x7F, out=m[:count])
-    # 8 mantissas as one big-endian word (first on top), squeezed to 56 bits: pairs, quads, halves
-    U = _SE_M_U64
-    x = m.view(">u8").astype(np.uint64)
-    x = (x & U(0x007F007F007F007F)) | ((x >> U(1)) & U(0x3F803F803F803F80))
-    x = (x & U(0x00003FFF00003FFF)) | ((x >> U(2)) & U(0x0FFFC0000FFFC000))
-    x = (x & U(0x000000000FFFFFFF)) | ((x >> U(4)) & U(0x00FFFFFFF0000000))
-    man_len = (count * 7 + 7) // 8
-    tail = data.size & 1
-    man = np.empty(groups * 7 + tail, np.uint8)
-    man[:groups * 7].reshape(groups, 7)[...] = x.astype(">u8").view(np.uint8).reshape(groups, 8)[:, 1:]
-    if tail:
-        man[man_len] = data[-1]
-    return [se, man[:man_len + tail]], p
+    man = pack_bits(data[0:count * 2:2], 7)  # the low byte's 7 low bits are the mantissa
+    return [se, np.concatenate([man, data[count * 2:]])], p
 
 
 def dec_bf16_se_m(streams, p, info):
@@ -69,30 +52,14 @@ def dec_bf16_se_m(streams, p, info):
         raise CodecError("length-mismatch", "bf16-se-m: odd sign-exponent stream of %d bytes" % se_bytes.size)
     se = np.ascontiguousarray(se_bytes).view("<u2")
     count = se.size
-    man_len = (count * 7 + 7) // 8
-    tail = man.size - man_len
-    if tail not in (0, 1):
-        raise CodecError("length-mismatch", "bf16-se-m: %d mantissa bytes for %d elements" % (man.size, count))
+    man_len = mantissa_length("bf16-se-m", man, count, 2, 7)
     if count and int(se.max()) >= 512:
         raise CodecError("corrupt-payload", "bf16-se-m: sign-exponent symbol above 9 bits")
-    # each 7 bytes -> the low 56 bits of a big-endian word, spread back to 8 bytes (inverse of enc)
-    groups = -(-count // 8)
-    words = np.zeros((groups, 8), np.uint8)
-    full = man_len // 7
-    words[:full, 1:] = man[:full * 7].reshape(full, 7)
-    if full < groups:
-        words[full, 1:1 + man_len - full * 7] = man[full * 7:man_len]
-    U = _SE_M_U64
-    x = words.reshape(-1).view(">u8").astype(np.uint64)
-    x = (x & U(0x000000000FFFFFFF)) | ((x << U(4)) & U(0x0FFFFFFF00000000))
-    x = (x & U(0x00003FFF00003FFF)) | ((x << U(2)) & U(0x3FFF00003FFF0000))
-    x = (x & U(0x007F007F007F007F)) | ((x << U(1)) & U(0x7F007F007F007F00))
-    out = np.empty(count * 2 + tail, np.uint8)
+    out = np.empty(count * 2 + man.size - man_len, np.uint8)
     v = out[:count * 2].view("<u2")
     np.left_shift(se, 7, out=v)
-    v |= x.astype(">u8").view(np.uint8)[:count]
-    if tail:
-        out[count * 2] = man[man_len]
+    v |= _unpack7(man[:man_len], count)
+    out[count * 2:] = man[man_len:]
     return out
 `,
 });

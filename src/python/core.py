@@ -52,8 +52,42 @@ def as_u8(x):
     return np.frombuffer(bytes(x), np.uint8)
 
 
+_U64 = np.uint64
+
+
+def _pack7(values):
+    """pack_bits(values, 7) on the low 7 bits of each value, a group of 8 as one 64-bit word:
+    pairs, quads and halves squeezed together in three shift-and-mask steps (no per-bit work)."""
+    count = values.size
+    groups = -(-count // 8)
+    m = np.zeros(groups * 8, np.uint8)
+    np.bitwise_and(values, 0x7F, out=m[:count], casting="unsafe")
+    x = m.view(">u8").astype(np.uint64)
+    x = (x & _U64(0x007F007F007F007F)) | ((x >> _U64(1)) & _U64(0x3F803F803F803F80))
+    x = (x & _U64(0x00003FFF00003FFF)) | ((x >> _U64(2)) & _U64(0x0FFFC0000FFFC000))
+    x = (x & _U64(0x000000000FFFFFFF)) | ((x >> _U64(4)) & _U64(0x00FFFFFFF0000000))
+    return x.astype(">u8").view(np.uint8).reshape(groups, 8)[:, 1:].reshape(-1)[:(count * 7 + 7) // 8]
+
+
+def _unpack7(packed, count):
+    """Inverse of _pack7 as uint8 values (packed holds exactly ceil(7*count/8) bytes)."""
+    groups = -(-count // 8)
+    words = np.zeros((groups, 8), np.uint8)
+    full = packed.size // 7
+    words[:full, 1:] = packed[:full * 7].reshape(full, 7)
+    if full < groups:
+        words[full, 1:1 + packed.size - full * 7] = packed[full * 7:]
+    x = words.reshape(-1).view(">u8").astype(np.uint64)
+    x = (x & _U64(0x000000000FFFFFFF)) | ((x << _U64(4)) & _U64(0x0FFFFFFF00000000))
+    x = (x & _U64(0x00003FFF00003FFF)) | ((x << _U64(2)) & _U64(0x3FFF00003FFF0000))
+    x = (x & _U64(0x007F007F007F007F)) | ((x << _U64(1)) & _U64(0x7F007F007F007F00))
+    return x.astype(">u8").view(np.uint8)[:count]
+
+
 def pack_bits(values, k):
     """Low k bits (1..32) of each value, MSB-first, zero-padded to whole bytes (as the TS kernel)."""
+    if k == 7:
+        return _pack7(np.asarray(values))
     values = np.asarray(values, dtype=np.uint64)
     if k == 1:
         return np.packbits(values.astype(np.uint8) & 1)
@@ -82,6 +116,8 @@ def unpack_bits(packed, count, k):
         raise CodecError("length-mismatch", "bit-packed stream has %d bytes, %d needed" % (packed.size, need))
     if k == 1:
         return np.unpackbits(packed, count=count).astype(np.uint32)
+    if k == 7:
+        return _unpack7(packed, count).astype(np.uint32)
     g = 8 // math.gcd(k, 8)
     if g * k <= 64:
         nb = g * k // 8
