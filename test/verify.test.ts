@@ -149,7 +149,11 @@ describe("broken solutions fail verify with one clear line", { skip }, () => {
   });
 
   it("a server that dies mid-run: solution-crashed, no orphan", async () => {
-    const file = write("dies", patchSolution(good, "def compress_bytes(data):\n", "def compress_bytes(data):\n    if len(data) > 100000:\n        import os\n        os._exit(3)\n"));
+    const file = write("dies", patchSolution(
+        patchSolution(good, "    warm_up()\n", "    warm_up()\n    global SERVING\n    SERVING = True\n"),
+        "def compress_bytes(data):\n",
+        "SERVING = False\n\n\ndef compress_bytes(data):\n    if SERVING:\n        import os\n        os._exit(3)\n",
+      ));
     const r = await Effect.runPromise(Effect.either(referee({ solution: file, data: ACTIVATIONS, python, limit: 2, baseline: false })));
     assert.ok(Either.isLeft(r));
     assert.equal(r.left.reason, "solution-crashed");
