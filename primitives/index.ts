@@ -63,10 +63,19 @@ export const PRIMITIVES: readonly Primitive[] = [
   rowRefXor,
 ];
 
+/**
+ * Ids whose wire format was replaced: frames holding them were written by an earlier evocodec and
+ * decode only there. They stay reserved (never reused) and decoders name them in the error.
+ */
+export const RETIRED_IDS: ReadonlyMap<number, string> = new Map([
+  [7, "rans, the layout of evocodec before 2026-12 (order-0 nested tables, per-row lanes); now id 8"],
+]);
+
 const byIdMap = new Map(PRIMITIVES.map((p) => [p.id, p]));
 const byNameMap = new Map(PRIMITIVES.map((p) => [p.name, p]));
 if (byIdMap.size !== PRIMITIVES.length || byNameMap.size !== PRIMITIVES.length)
   throw new Error("primitive registry: duplicate id or name");
+for (const p of PRIMITIVES) if (RETIRED_IDS.has(p.id)) throw new Error(`primitive registry: ${p.name} uses retired id ${p.id}`);
 
 export const primitiveById = (id: number): Primitive | undefined => byIdMap.get(id);
 export const primitiveByName = (name: string): Primitive | undefined => byNameMap.get(name);
@@ -79,6 +88,7 @@ export const primitiveByName = (name: string): Primitive | undefined => byNameMa
 export const registerPrimitive = (p: Primitive): void => {
   const taken = byIdMap.get(p.id) ?? byNameMap.get(p.name);
   if (taken === p) return;
+  if (RETIRED_IDS.has(p.id)) throw new Error(`primitive registry: id ${p.id} is retired`);
   if (taken) throw new Error(`primitive registry: id ${p.id} or name "${p.name}" is taken by ${taken.name}`);
   byIdMap.set(p.id, p);
   byNameMap.set(p.name, p);

@@ -67,44 +67,78 @@ export const unpackBits = (packed: Uint8Array, count: number, k: number, out: Ui
 
 export const packedLength = (count: number, k: number): number => Math.ceil((count * k) / 8);
 
+/** A divisor of the best period that keeps these shares of its gains is the row length (see detectPeriod). */
+const FUNDAMENTAL_SHARE = 0.7;
+const MATCH_SHARE = 0.5;
+/** Gains below this are noise (2^15 samples: about 1% at most over the candidates of random bytes). */
+const MIN_GAIN = 0.02;
+
 /**
  * Detects the channel period (row length, in elements) of a [rows, cols] tensor stored flat.
  * Candidates are the divisors of the element count in [4, 65536] (a flat tensor's row length
- * divides it). A candidate scores the mean absolute difference between a "magnitude feature" of
- * sampled elements and of the element a period earlier; channels keep their scale across rows,
- * so the true period scores lowest, and its multiples about as low, so the smallest candidate
- * within 3% of the best wins. Width 2 tries two features, bits 14..7 (the exponent of raw
- * bf16/fp16) and the low byte (the exponent of a (sign<<8)|exponent field), and keeps the one
- * whose best period beats its neighbour difference by the widest margin. Returns 1 when no
- * candidate beats the neighbour difference (gradients often have no channel structure).
- * Must match `detect_period` in src/python/core.py.
+ * divides it). On the first 2^15 elements, a candidate p scores the mean absolute difference s(p)
+ * between a "magnitude feature" of each element and of the element p earlier; channels keep their
+ * scale across rows, so the true period gains most over the neighbour difference s(1): gain(p) =
+ * 1 - s(p) / s(1). Multiples of the period gain as much or, by chance (a phrase repeated some rows
+ * apart), more; so the answer is the smallest divisor d of the best candidate b that keeps 70% of
+ * its gain and half its exact-match gain (1 - m(d) / m(1), m = the share of elements whose feature
+ * differs from the one d earlier: a column pattern shifted by part of a row can be close in
+ * magnitude without matching). Rows of a multiple would cost the row-reference
+ * coders their per-token references. Width 2 tries two features, bits 14..7 (the exponent of raw
+ * bf16/fp16) and the low byte (the exponent of a (sign<<8)|exponent field), and keeps the one with
+ * the larger best gain. Returns 1 when no candidate gains 2% (noise; gradients often show no channel
+ * structure). Integer sums, then the same float operations as `detect_period` in
+ * src/python/core.py, which must agree with it exactly.
  */
 export const detectPeriod = (data: Uint8Array, width: 1 | 2): number => {
   const count = Math.floor(data.length / width);
-  const sample = Math.min(count, 1 << 16);
+  const sample = Math.min(count, 1 << 15);
   const candidates: number[] = [];
   for (let p = 4; p <= Math.min(65536, sample >> 1); p++) if (count % p === 0) candidates.push(p);
   if (candidates.length === 0) return 1;
-  const features = width === 2 ? [(i: number) => ((data[2 * i] | (data[2 * i + 1] << 8)) >>> 7) & 0xff, (i: number) => data[2 * i]] : [(i: number) => data[i]];
-  let pick = 1;
-  let bestRatio = 1;
-  for (const feature of features) {
-    const mag = new Int32Array(sample);
-    for (let i = 0; i < sample; i++) mag[i] = feature(i);
-    const score = (p: number): number => {
-      let sum = 0;
-      for (let i = p; i < sample; i++) sum += Math.abs(mag[i] - mag[i - p]);
-      return sum / (sample - p);
-    };
-    const scores = candidates.map(score);
-    const best = Math.min(...scores);
-    const neighbour = score(1);
-    if (!(best < neighbour)) continue;
-    const ratio = best / neighbour;
-    if (ratio < bestRatio) {
-      bestRatio = ratio;
-      pick = candidates[scores.findIndex((s) => s <= best * 1.03 + 1e-9)];
+  const features: Uint8Array[] = [];
+  if (width === 2) {
+    const exponent = new Uint8Array(sample);
+    const low = new Uint8Array(sample);
+    for (let i = 0; i < sample; i++) {
+      exponent[i] = ((data[2 * i] | (data[2 * i + 1] << 8)) >>> 7) & 0xff;
+      low[i] = data[2 * i];
     }
+    features.push(exponent, low);
+  } else features.push(data.subarray(0, sample));
+  let pick = 1;
+  let bestGain = MIN_GAIN;
+  for (const mag of features) {
+    const meanDifference = (p: number): number => {
+      let total = 0; // < 2^15 * 255: int32 arithmetic, branch-free |d| (random signs defeat prediction)
+      for (let i = p; i < sample; i++) {
+        const d = mag[i] - mag[i - p];
+        const sign = d >> 31;
+        total = (total + ((d ^ sign) - sign)) | 0;
+      }
+      return total / (sample - p);
+    };
+    const mismatches = (p: number): number => {
+      let total = 0;
+      for (let i = p; i < sample; i++) total += mag[i] === mag[i - p] ? 0 : 1;
+      return total / (sample - p);
+    };
+    const neighbour = meanDifference(1);
+    if (neighbour === 0) continue;
+    const gains = candidates.map((p) => 1 - meanDifference(p) / neighbour);
+    let b = 0;
+    for (let i = 1; i < gains.length; i++) if (gains[i] > gains[b]) b = i;
+    if (!(gains[b] > bestGain)) continue;
+    bestGain = gains[b];
+    const best = candidates[b];
+    const neighbourMismatches = mismatches(1);
+    const matchGain = (p: number): number => 1 - mismatches(p) / neighbourMismatches;
+    // a divisor d of b must keep most of b's gain, and much of its exact-match gain: a column
+    // pattern shifted by part of a row can be close in magnitude without matching
+    const bestMatchGain = matchGain(best);
+    pick = candidates.find(
+      (d, i) => d === best || (best % d === 0 && gains[i] >= FUNDAMENTAL_SHARE * gains[b] && matchGain(d) >= MATCH_SHARE * bestMatchGain),
+    )!;
   }
   return pick;
 };

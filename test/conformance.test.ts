@@ -8,8 +8,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PRIMITIVES } from "../primitives/index.js";
-import { decodeFrame, encodeFrame, parsePipeline } from "../src/codec/index.js";
+import { PRIMITIVES, registerPrimitive, RETIRED_IDS } from "../primitives/index.js";
+import { CodecError, decodeFrame, encodeFrame, parsePipeline } from "../src/codec/index.js";
+import { FORMAT_VERSION, MAGIC } from "../src/codec/frame.js";
 import { equalBytes } from "./support/roundtrip.js";
 import { runPython } from "./support/python.js";
 import { VECTOR_DIR, vectorInput, type VectorManifest } from "./support/vectors.js";
@@ -47,5 +48,21 @@ describe("conformance vectors", () => {
 
   it("the TypeScript encoder still writes the committed frames byte for byte", () => {
     for (const c of manifest.cases) equalBytes(encodeFrame(parsePipeline(c.pipeline), input).frame, frame(c.ts), `${c.name}: TS frame`);
+  });
+});
+
+describe("retired primitive ids", () => {
+  // a frame whose root node is id 7 (rans before its layout changed), with a backend-like tail
+  const retired = new Uint8Array([...MAGIC, FORMAT_VERSION, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+  it("stay reserved: no registered primitive takes one", () => {
+    for (const p of PRIMITIVES) assert.ok(!RETIRED_IDS.has(p.id), `${p.name} uses retired id ${p.id}`);
+    assert.throws(() => registerPrimitive({ ...PRIMITIVES[0], id: 7, name: "reuse-of-7" }), /retired/);
+  });
+
+  it("are refused by both decoders with unknown-primitive, naming what they were", () => {
+    assert.throws(() => decodeFrame(retired), (e: unknown) => e instanceof CodecError && e.reason === "unknown-primitive" && /retired \(rans/.test(e.message));
+    const [py] = runPython([{ decode: retired }]);
+    assert.ok(!py.ok && py.reason === "unknown-primitive" && /retired \(rans/.test(py.message), JSON.stringify(py));
   });
 });

@@ -9,12 +9,14 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { primitiveByName } from "../primitives/index.js";
+import { detectPeriod } from "../primitives/kernels.js";
 import { columnModes } from "../primitives/matrix.js";
 import { ByteReader, ByteWriter } from "../src/codec/bytes.js";
 import { CodecError } from "../src/codec/errors.js";
 import { FORMAT_VERSION, MAGIC } from "../src/codec/frame.js";
 import { decodeFrame, encodeFrame, parseFrame, toJson } from "../src/codec/index.js";
 import type { Params, Primitive } from "../src/codec/primitive.js";
+import { generateTensor } from "../src/data/synthetic.js";
 import { bf16Tensor } from "./support/data.js";
 import { runPython } from "./support/python.js";
 import { check, equalBytes, node } from "./support/roundtrip.js";
@@ -70,6 +72,38 @@ const shapeOf = (file: string) => {
   const [rows, cols] = /_(\d+)x(\d+)\.bf16$/.exec(file)!.slice(1).map(Number);
   return { rows, cols };
 };
+
+describe("detectPeriod", () => {
+  /** The (sign << 8 | exponent) u16 stream of bf16 bytes, as bf16-se-m hands it to rans. */
+  const signExponent = (b: Uint8Array): Uint8Array => new Uint8Array(new Uint16Array(b.slice().buffer).map((x) => x >>> 7).buffer);
+  const shapes = [[64, 96], [128, 320], [256, 256], [96, 864], [48, 704], [32, 2048]] as const;
+
+  it("finds the channel count of activations, raw and as sign+exponent symbols, not a multiple of it", () => {
+    for (const [rows, cols] of shapes)
+      for (const seed of [1, 2, 3]) {
+        const plain = generateTensor({ name: "t", style: "activations", rows, cols, seed, specials: false }).bytes;
+        assert.equal(detectPeriod(plain, 2), cols, `raw ${rows}x${cols} seed ${seed}`);
+        assert.equal(detectPeriod(signExponent(plain), 2), cols, `sign+exponent ${rows}x${cols} seed ${seed}`);
+        // zeros, NaN payloads, infinities and subnormals in some rows and channels do not hide it
+        const special = generateTensor({ name: "t", style: "activations", rows, cols, seed, specials: true }).bytes;
+        assert.equal(detectPeriod(signExponent(special), 2), cols, `sign+exponent with specials ${rows}x${cols} seed ${seed}`);
+      }
+  });
+
+  it("answers 1 for streams without channels, and for inputs too short to have rows", () => {
+    const noise = new Uint8Array(1 << 16);
+    let s = 7; // xorshift32 (an LCG's top bits repeat at power-of-two lags)
+    for (let i = 0; i < noise.length; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      noise[i] = s >>> 24;
+    }
+    assert.equal(detectPeriod(noise, 1), 1);
+    assert.equal(detectPeriod(new Uint8Array(4096), 2), 1, "constant");
+    for (const n of [0, 1, 7, 15]) assert.equal(detectPeriod(new Uint8Array(n).fill(3), 2), 1, `${n} bytes`);
+  });
+});
 
 describe("transpose", () => {
   it("auto detects the row length of tensors with clear channels and records it", () =>

@@ -1,5 +1,5 @@
 /**
- * rans (id 7): interleaved rANS over many lanes, order-0 or conditioned on an earlier symbol of
+ * rans (id 8): interleaved rANS over many lanes, order-0 or conditioned on an earlier symbol of
  * the same column (the row above, or a per-row reference row chosen by the encoder).
  *
  * Symbols: u8 = one per byte; u16 = one per little-endian byte pair (an odd last byte is carried
@@ -2216,7 +2216,7 @@ def dec_rans(streams, p, info):
 `;
 
 export default definePrimitive({
-  id: 7,
+  id: 8,
   name: "rans",
   kind: "backend",
   summary: "interleaved rANS, order-0 or conditioned on the row above / a reference row (u8 or u16 symbols)",

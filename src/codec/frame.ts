@@ -9,7 +9,7 @@ import { ByteReader, ByteWriter } from "./bytes.js";
 import { CodecError, fail } from "./errors.js";
 import type { Params, Primitive } from "./primitive.js";
 import { leaves, MAX_DEPTH, type PipelineNode } from "./pipeline.js";
-import { primitiveById } from "../../primitives/index.js";
+import { primitiveById, RETIRED_IDS } from "../../primitives/index.js";
 
 export const MAGIC = [0x45, 0x56, 0x43] as const; // "EVC"
 export const FORMAT_VERSION = 1;
@@ -100,10 +100,15 @@ export const encodeFrame = (pipeline: PipelineNode, input: Uint8Array): EncodeRe
 /** Maps a wire id to its primitive; the registry by default, an explicit table in gate tests. */
 export type PrimitiveLookup = (id: number) => Primitive | undefined;
 
+const unknownId = (id: number): string => {
+  const retired = RETIRED_IDS.get(id);
+  return retired ? `primitive id ${id} is retired (${retired}); decode with the evocodec that wrote it` : `primitive id ${id} is not known to this decoder`;
+};
+
 const readTree = (r: ByteReader, depth: number, lookup: PrimitiveLookup): PipelineNode => {
   if (depth > MAX_DEPTH) fail("bad-pipeline", `pipeline deeper than ${MAX_DEPTH}`);
   const id = r.varint();
-  const prim = lookup(id) ?? fail("unknown-primitive", `primitive id ${id} is not known to this decoder`);
+  const prim = lookup(id) ?? fail("unknown-primitive", unknownId(id));
   const params = readParams(r, prim);
   const children = Array.from({ length: prim.arity(params) }, () => readTree(r, depth + 1, lookup));
   return { prim, params, children };

@@ -220,7 +220,9 @@ def _read_node(r, depth):
     pid = r.varint()
     prim = PRIMITIVES.get(pid)
     if prim is None:
-        raise CodecError("unknown-primitive", "primitive id %d" % pid)
+        if pid in RETIRED:
+            raise CodecError("unknown-primitive", "primitive id %d is retired (%s); decode with the evocodec that wrote it" % (pid, RETIRED[pid]))
+        raise CodecError("unknown-primitive", "primitive id %d is not known to this decoder" % pid)
     name, kind, spec, enc, dec, arity = prim
     p = {}
     for key, pkind, lo, hi in spec:
@@ -331,10 +333,16 @@ def encode(pipeline, data):
     return bytes(out)
 
 
+_FUNDAMENTAL_SHARE = 0.7
+_MATCH_SHARE = 0.5
+_MIN_GAIN = 0.02
+
+
 def detect_period(data, width):
-    """Channel period of a flat [rows, cols] tensor; mirrors detectPeriod in primitives/kernels.ts."""
+    """Channel period of a flat [rows, cols] tensor; mirrors detectPeriod in primitives/kernels.ts
+    (the smallest divisor of the best-gaining candidate that keeps enough of its gains)."""
     count = data.size // width
-    sample = min(count, 1 << 16)
+    sample = min(count, 1 << 15)
     span = np.arange(4, min(65536, sample >> 1) + 1)
     cands = span[count % span == 0].tolist()
     if not cands:
@@ -348,26 +356,36 @@ def detect_period(data, width):
         features = [data[:sample]]
     top = np.empty(sample, np.uint8)
 
-    def score(mag, prefix, p):
+    def mean_difference(mag, prefix, p):
         t = top[:sample - p]
         np.maximum(mag[p:], mag[:-p], out=t)
         total = 2 * int(np.add.reduce(t, dtype=np.int32)) - int(prefix[sample] - prefix[p] + prefix[sample - p])
         return float(total) / (sample - p)
 
-    pick, best_ratio = 1, 1.0
+    def mismatches(mag, p):
+        return float(np.count_nonzero(mag[p:] != mag[:-p])) / (sample - p)
+
+    pick, best_gain = 1, _MIN_GAIN
     for mag in features:
         prefix = np.zeros(sample + 1, np.int64)
         np.cumsum(mag, out=prefix[1:])
-        scores = [score(mag, prefix, p) for p in cands]
-        best = min(scores)
-        neighbour = score(mag, prefix, 1)
-        if not best < neighbour:
+        neighbour = mean_difference(mag, prefix, 1)
+        if neighbour == 0:
             continue
-        if best / neighbour < best_ratio:
-            best_ratio = best / neighbour
-            pick = next(p for p, s in zip(cands, scores) if s <= best * 1.03 + 1e-9)
+        gains = [1 - mean_difference(mag, prefix, p) / neighbour for p in cands]
+        b = max(range(len(gains)), key=lambda i: (gains[i], -i))
+        if not gains[b] > best_gain:
+            continue
+        best_gain = gains[b]
+        best = cands[b]
+        neighbour_mismatches = mismatches(mag, 1)
+        best_match_gain = 1 - mismatches(mag, best) / neighbour_mismatches
+        # a divisor keeps most of the best's gain and half its exact-match gain (a column pattern
+        # shifted by part of a row can be close in magnitude without matching)
+        pick = next(d for d, g in zip(cands, gains)
+                    if d == best or (best % d == 0 and g >= _FUNDAMENTAL_SHARE * gains[b]
+                                     and 1 - mismatches(mag, d) / neighbour_mismatches >= _MATCH_SHARE * best_match_gain))
     return pick
-
 
 
 # ---- matrix helpers shared by the context transforms (mirror primitives/matrix.ts) ----

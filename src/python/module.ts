@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { Primitive } from "../codec/primitive.js";
-import { PRIMITIVES } from "../../primitives/index.js";
+import { PRIMITIVES, RETIRED_IDS } from "../../primitives/index.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** core.py lives beside this file in the source tree (dist/ holds only compiled TS). */
@@ -37,6 +37,7 @@ export const pythonCodecSource = (prims: readonly Primitive[] = PRIMITIVES): str
     "",
     "PRIMITIVES = {}",
     "DEFAULTS = {}",
+    `RETIRED = {${[...RETIRED_IDS].map(([id, why]) => `${id}: ${pyLiteral(why)}`).join(", ")}}`,
     "",
     coreSource().trim(),
     "",
