@@ -123,6 +123,30 @@ const MIGRATIONS: readonly { readonly version: number; readonly name: string; re
     `,
   },
   VERIFICATIONS_MIGRATION, // evocodec verify (results/verifications.ts)
+  {
+    version: 3,
+    name: "python timings",
+    sql: `
+      CREATE TABLE python_timings (
+        genome        TEXT NOT NULL REFERENCES genomes(hash),
+        machine       TEXT NOT NULL,            -- as python_calibration.machine
+        codec_hash    TEXT NOT NULL,            -- hash of the generated Python codec that ran
+        corpus_fp     TEXT NOT NULL REFERENCES corpora(fingerprint),
+        files         TEXT,                     -- JSON [{name, bytes, encodeSec, decodeSec}] of the sample files
+        error_reason  TEXT,                     -- mismatch | error | timeout | crash when it did not run through
+        error_message TEXT,
+        measured_at   TEXT NOT NULL,
+        PRIMARY KEY (genome, machine, codec_hash, corpus_fp)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: "evaluations by codec build",
+    // the build of the TypeScript codec an evaluation ran (search/fitness.ts codecBuildHash): a
+    // changed kernel (an encoder choice) can change the bytes, so older rows are no cache hits
+    sql: "ALTER TABLE evaluations ADD COLUMN codec TEXT NOT NULL DEFAULT '';",
+  },
 ];
 
 export interface CorpusFileRow {
@@ -215,6 +239,16 @@ export interface CalibrationRow {
   readonly decodeCallSec: number;
   readonly measuredAt: string;
 }
+/** A genome's measured Python time on the corpus's sample files (search/python-timer.ts), or why it could not run. */
+export interface PythonTimingRow {
+  readonly files: readonly { readonly name: string; readonly bytes: number; readonly encodeSec: number; readonly decodeSec: number }[] | null;
+  readonly error: { readonly reason: string; readonly message: string } | null;
+}
+export interface TimingKey {
+  readonly machine: string;
+  readonly codecHash: string;
+  readonly corpusFp: string;
+}
 export interface LeaderRow {
   readonly genome: string;
   readonly canonical: string;
@@ -301,21 +335,31 @@ export class Queries {
 
   // ---- evaluations
   /** The cached evaluation of a genome on every file of a corpus, or undefined unless all files are present. */
-  cachedEvaluation(genome: string, corpusFp: string, files: readonly string[]): FileEvaluation[] | undefined {
-    const rows = all(this.db, toEvaluation, "SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ?", genome, corpusFp);
+  /** A genome's evaluation on every one of `files`; with `codec`, only as evaluated by that codec build (see codecBuildHash). */
+  cachedEvaluation(genome: string, corpusFp: string, files: readonly string[], codec?: string): FileEvaluation[] | undefined {
+    const rows =
+      codec === undefined
+        ? all(this.db, toEvaluation, "SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ?", genome, corpusFp)
+        : all(this.db, toEvaluation, "SELECT * FROM evaluations WHERE genome = ? AND corpus_fp = ? AND codec = ?", genome, corpusFp, codec);
     if (rows.length === 0) return undefined;
     const byFile = new Map(rows.map((e) => [e.file, e]));
     const out = files.map((f) => byFile.get(f));
     return out.every((e): e is FileEvaluation => e !== undefined) ? out : undefined;
   }
-  /** Stores a genome's whole evaluation atomically: a crash leaves either every file or none. */
-  recordEvaluation(genome: string, corpusFp: string, run: number | null, files: readonly FileEvaluation[]): void {
+  /**
+   * Stores a genome's whole evaluation atomically: a crash leaves either every file or none. Rows of
+   * another codec build are replaced (their bytes may differ); a second evaluation by the same build
+   * is refused (no duplicated evaluations).
+   */
+  recordEvaluation(genome: string, corpusFp: string, run: number | null, files: readonly FileEvaluation[], codec = ""): void {
     const insert = this.db.prepare(
-      `INSERT INTO evaluations (genome, corpus_fp, file, ok, original_bytes, compressed_bytes, encode_sec, decode_sec, measurements, streams, run, evaluated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO evaluations (genome, corpus_fp, file, ok, original_bytes, compressed_bytes, encode_sec, decode_sec, measurements, streams, run, evaluated_at, codec)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const stale = this.db.prepare("DELETE FROM evaluations WHERE genome = ? AND corpus_fp = ? AND codec <> ?");
     const at = now();
     this.db.transaction(() => {
+      stale.run(genome, corpusFp, codec);
       for (const f of files)
         insert.run(
           genome,
@@ -330,6 +374,7 @@ export class Queries {
           f.streams ? JSON.stringify(f.streams) : null,
           run,
           at,
+          codec,
         );
     })();
   }
@@ -371,7 +416,7 @@ export class Queries {
    * A genome that passed the gate but failed on the corpus (threw, mismatched, hung, ran out of
    * memory): the failure plus not-ok evaluation rows for every file, so the failure is cached too.
    */
-  recordEvaluationFailure(f: Omit<FailureRow, "at">, corpusFp: string, files: readonly CorpusFileRow[]): void {
+  recordEvaluationFailure(f: Omit<FailureRow, "at">, corpusFp: string, files: readonly CorpusFileRow[], codec = ""): void {
     this.db.transaction(() => {
       this.recordFailure(f);
       this.recordEvaluation(
@@ -388,6 +433,7 @@ export class Queries {
           measurements: 0,
           streams: null,
         })),
+        codec,
       );
     })();
   }
@@ -450,6 +496,27 @@ export class Queries {
       run,
       limit,
     );
+  }
+
+  // ---- measured Python time per genome
+  pythonTiming(genome: string, key: TimingKey): PythonTimingRow | undefined {
+    return first(
+      this.db,
+      toTiming,
+      "SELECT files, error_reason, error_message FROM python_timings WHERE genome = ? AND machine = ? AND codec_hash = ? AND corpus_fp = ?",
+      genome,
+      key.machine,
+      key.codecHash,
+      key.corpusFp,
+    );
+  }
+  putPythonTiming(genome: string, key: TimingKey, row: PythonTimingRow): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO python_timings (genome, machine, codec_hash, corpus_fp, files, error_reason, error_message, measured_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(genome, key.machine, key.codecHash, key.corpusFp, row.files ? JSON.stringify(row.files) : null, row.error?.reason ?? null, row.error?.message ?? null, now());
   }
 
   // ---- Python calibration
@@ -530,6 +597,10 @@ const toScored = (r: Row) => ({
 });
 const toMember = (r: Row): MemberRow => ({ rank: r.rank as number, ...toScored(r) });
 const toLeader = (r: Row): LeaderRow => ({ ...toScored(r), canonical: r.canonical as string, generation: r.idx as number });
+const toTiming = (r: Row): PythonTimingRow => ({
+  files: parseJson<PythonTimingRow["files"]>(r.files as string | null),
+  error: r.error_reason === null ? null : { reason: r.error_reason as string, message: r.error_message as string },
+});
 const toCalibration = (r: Row): CalibrationRow => ({
   primitive: r.primitive as string,
   sourceHash: r.source_hash as string,

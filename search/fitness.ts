@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { decodeFrame, encodeFrame, type PipelineNode, type StreamStat } from "../src/codec/index.js";
 import { formatFromPath, parseLayout } from "../src/io/layout.js";
 import type { FileEvaluation, NodeStat } from "../results/store.js";
@@ -78,6 +79,25 @@ export const spreadSample = <T>(xs: readonly T[], n: number): T[] =>
  * and files, in the order given. Names are relative to the directory (or the file's base name).
  * `sample` keeps that many streams spread evenly over the whole list.
  */
+/** The compiled codec (primitives and frame code) beside this file: what decides an evaluation's bytes. */
+const CODEC_DIRS = ["primitives", path.join("src", "codec")].map((d) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", d));
+
+const jsFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? jsFiles(path.join(dir, e.name)) : e.name.endsWith(".js") ? [path.join(dir, e.name)] : []))
+    .sort();
+
+let buildHash: string | undefined;
+/** Hash of the compiled codec's sources; evaluations are cached per build (results/store.ts). */
+export const codecBuildHash = (): string => {
+  if (buildHash === undefined) {
+    const h = createHash("sha256");
+    for (const file of CODEC_DIRS.flatMap(jsFiles)) h.update(path.basename(file)).update("\0").update(readFileSync(file)).update("\0");
+    buildHash = h.digest("hex").slice(0, 16);
+  }
+  return buildHash;
+};
+
 export const loadCorpus = (inputs: readonly string[], sample?: number): Corpus => {
   const out: CorpusFile[] = [];
   for (const input of inputs) {

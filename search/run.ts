@@ -11,18 +11,22 @@
  * children come out, those already evaluated are cache hits, and nothing is evaluated twice.
  */
 import path from "node:path";
-import { Effect, Exit, Fiber } from "effect";
+import { Effect, Exit, Fiber, Layer, Option } from "effect";
 import { DEFAULT_PIPELINE_JSON } from "../src/codec/builtins.js";
 import { parsePipeline } from "../src/codec/pipeline.js";
 import { defaultPython } from "../src/python/interpreter.js";
-import { ResultsStore, type FileEvaluation, type MemberRow, type StoreApi, type StoreError } from "../results/store.js";
+import { ResultsStore, type FileEvaluation, type MemberRow, type PythonTimingRow, type StoreApi, type StoreError, type TimingKey } from "../results/store.js";
+import { recalibrationFactor } from "../results/verifications.js";
+import { pythonCodecSource } from "../src/python/module.js";
+import { createHash } from "node:crypto";
 import { SearchError } from "./errors.js";
-import { loadCorpus, totals, type Corpus } from "./fitness.js";
+import { codecBuildHash, loadCorpus, totals, type Corpus } from "./fitness.js";
 import { canonicalize, genomeHash, genomeSize, randomGenome, seedGenomes, type Genome, type Limits } from "./genome.js";
 import { crossover, mutate } from "./operators.js";
 import { CandidateFailure, EvalPool, type EvalPoolApi } from "./pool.js";
 import { loadExtraPrimitives, shareCorpus, type SharedCorpus } from "./protocol.js";
-import { ensureCalibration, nominalModel, predictPythonSeconds, type PythonCostModel } from "./python-cost.js";
+import { ensureCalibration, machineId, nominalModel, predictPythonSeconds, type PythonCostModel } from "./python-cost.js";
+import { PythonTimer, timingSamples, type PythonTimerApi } from "./python-timer.js";
 import { Rng } from "./rng.js";
 import { apexScore, fitnessKey, selectSurvivors, tournament, type Scored, type SelectionMode } from "./selection.js";
 
@@ -135,6 +139,14 @@ export const DEFAULT_CONFIG = {
   calibrate: true,
 };
 
+/** A Python encode or decode of one sample file longer than this fails the genome (no Apex solution can be that slow). */
+const PYTHON_CALL_TIMEOUT_MS = 20_000;
+/** Python timing repeats (the minimum is kept) while a genome's measuring stays under this. */
+const PYTHON_REPEAT_BUDGET_SEC = 1;
+
+/** Identifies the generated Python codec whose time was measured (any kernel change measures again). */
+const codecHash = (): string => createHash("sha256").update(pythonCodecSource()).digest("hex").slice(0, 16);
+
 /** Default per-evaluation timeout: generous for the slowest sane genome on this corpus. */
 export const defaultTimeoutMs = (corpusBytes: number): number => Math.round(30_000 + (corpusBytes / 2 ** 20) * 4_000);
 
@@ -142,11 +154,27 @@ export const defaultTimeoutMs = (corpusBytes: number): number => Math.round(30_0
 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
-export const scoreEvaluation = (hash: string, genome: Genome, files: readonly FileEvaluation[], model: PythonCostModel): Scored & { readonly pyEncodeSec: number; readonly pyDecodeSec: number } => {
+/**
+ * Fitness of an evaluated genome. Python time per file is the cost model's prediction, scaled by
+ * the genome's measured / predicted time on the sample files when it was timed in Python (the
+ * model cannot know how a kernel's cost depends on the data it sees), and the Apex score charges
+ * that time times `interfaceFactor` (measured / predicted time of verified solutions: the HTTP
+ * round trips and whatever else the real interface adds).
+ */
+export const scoreEvaluation = (
+  hash: string,
+  genome: Genome,
+  files: readonly FileEvaluation[],
+  model: PythonCostModel,
+  timing?: PythonTimingRow,
+  interfaceFactor = 1,
+): Scored & { readonly pyEncodeSec: number; readonly pyDecodeSec: number; readonly pyMeasuredFactor?: number } => {
   const root = parsePipeline(genome);
   const t = totals(files);
-  const py = files.map((f) => predictPythonSeconds(model, root, (f.streams ?? []).map((s) => s.inputBytes)));
-  const perFileScore = files.map((f, i) => apexScore((f.compressedBytes ?? f.originalBytes) / Math.max(1, f.originalBytes), py[i].totalSec));
+  const predicted = files.map((f) => predictPythonSeconds(model, root, (f.streams ?? []).map((s) => s.inputBytes)));
+  const factor = timing?.files ? measuredFactor(timing.files, files, predicted) : undefined;
+  const py = predicted.map((p) => ({ encodeSec: p.encodeSec * (factor ?? 1), decodeSec: p.decodeSec * (factor ?? 1), totalSec: p.totalSec * (factor ?? 1) }));
+  const perFileScore = files.map((f, i) => apexScore((f.compressedBytes ?? f.originalBytes) / Math.max(1, f.originalBytes), py[i].totalSec * interfaceFactor));
   return {
     hash,
     genome,
@@ -157,9 +185,23 @@ export const scoreEvaluation = (hash: string, genome: Genome, files: readonly Fi
     predictedPySec: mean(py.map((p) => p.totalSec)),
     pyEncodeSec: mean(py.map((p) => p.encodeSec)),
     pyDecodeSec: mean(py.map((p) => p.decodeSec)),
+    ...(factor === undefined ? {} : { pyMeasuredFactor: factor }),
     size: genomeSize(genome),
     apexMean: mean(perFileScore),
   };
+};
+
+/** Measured / predicted Python seconds over the timed sample files (1 when none of them is in `files`). */
+const measuredFactor = (timed: NonNullable<PythonTimingRow["files"]>, files: readonly FileEvaluation[], predicted: readonly { totalSec: number }[]): number => {
+  let measured = 0;
+  let model = 0;
+  for (const t of timed) {
+    const i = files.findIndex((f) => f.file === t.name);
+    if (i < 0) continue;
+    measured += t.encodeSec + t.decodeSec;
+    model += predicted[i].totalSec;
+  }
+  return measured > 0 && model > 0 ? measured / model : 1;
 };
 
 const apexOf = (s: Scored): number => s.apexMean ?? apexScore(s.ratio, s.predictedPySec);
@@ -254,7 +296,7 @@ const limitsOf = (config: RunConfig): Limits => ({ maxDepth: config.limits?.maxD
 // ---- evaluation of one candidate
 
 type Outcome =
-  | { readonly kind: "ok"; readonly cached: boolean; readonly scored: Scored }
+  | { readonly kind: "ok"; readonly cached: boolean; readonly scored: Scored; readonly files: readonly FileEvaluation[] }
   | { readonly kind: "failed"; readonly cached: boolean; readonly reason: string; readonly message: string }
   | { readonly kind: "skipped" };
 
@@ -266,6 +308,9 @@ interface Ctx {
   readonly corpus: Corpus;
   readonly shared: SharedCorpus;
   readonly model: PythonCostModel;
+  /** Measured Python time (null with calibrate: false): the timer, its database key and the interface factor. */
+  readonly timing: { readonly timer: PythonTimerApi; readonly key: TimingKey } | null;
+  readonly interfaceFactor: number;
   readonly deadline: number;
   readonly emit: (e: SearchEvent) => void;
   readonly onGeneration?: Invocation["onGeneration"];
@@ -279,9 +324,9 @@ const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number): Effect.E
   Effect.gen(function* () {
     const { store } = ctx;
     yield* store.putGenome(c.hash, JSON.stringify(c.genome), genomeSize(c.genome), ctx.run);
-    const cached = yield* store.cachedEvaluation(c.hash, ctx.corpus.fingerprint, fileNames(ctx));
+    const cached = yield* store.cachedEvaluation(c.hash, ctx.corpus.fingerprint, fileNames(ctx), codecBuildHash());
     if (cached) {
-      if (cached.every((f) => f.ok)) return { kind: "ok", cached: true, scored: scoreEvaluation(c.hash, c.genome, cached, ctx.model) } as const;
+      if (cached.every((f) => f.ok)) return { kind: "ok", cached: true, scored: yield* rescore(ctx, c.hash, c.genome, cached), files: cached } as const;
       const f = yield* store.failureOf(c.hash);
       return { kind: "failed", cached: true, reason: f?.reason ?? "crash", message: f?.message ?? "failed before" } as const;
     }
@@ -296,8 +341,8 @@ const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number): Effect.E
       .pipe(Effect.either);
     if (result._tag === "Right") {
       yield* store.setGate(c.hash, "pass");
-      yield* store.recordEvaluation(c.hash, ctx.corpus.fingerprint, ctx.run, result.right);
-      return { kind: "ok", cached: false, scored: scoreEvaluation(c.hash, c.genome, result.right, ctx.model) } as const;
+      yield* store.recordEvaluation(c.hash, ctx.corpus.fingerprint, ctx.run, result.right, codecBuildHash());
+      return { kind: "ok", cached: false, scored: yield* rescore(ctx, c.hash, c.genome, result.right), files: result.right } as const;
     }
     const failure: CandidateFailure = result.left;
     const base = { genome: c.hash, run: ctx.run, generation, message: failure.message, counterexample: jsonSafe(failure.counterexample) ?? null };
@@ -307,8 +352,37 @@ const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number): Effect.E
         { ...base, reason: failure.reason },
         ctx.corpus.fingerprint,
         ctx.corpus.files.map((f) => ({ name: f.name, bytes: f.bytes.length })),
+        codecBuildHash(),
       );
     return { kind: "failed", cached: false, reason: failure.reason, message: failure.message } as const;
+  });
+
+/** The genome's stored Python timing on this machine, codec and corpus (none without timing). */
+const storedTiming = (ctx: Ctx, hash: string): Effect.Effect<PythonTimingRow | undefined, StoreError> =>
+  ctx.timing ? ctx.store.pythonTiming(hash, ctx.timing.key) : Effect.succeed(undefined);
+
+const rescore = (ctx: Ctx, hash: string, genome: Genome, files: readonly FileEvaluation[]): Effect.Effect<Scored, StoreError> =>
+  storedTiming(ctx, hash).pipe(Effect.map((t) => scoreEvaluation(hash, genome, files, ctx.model, t?.error ? undefined : t, ctx.interfaceFactor)));
+
+/**
+ * Times an evaluated genome in Python on the sample files unless the database has it, and scores it
+ * with that time; a Python round trip that fails or overruns fails the genome (its solution would).
+ * Runs at the generation boundary, while the workers are idle, so timings are not disturbed by them.
+ */
+const timeInPython = (ctx: Ctx, o: Extract<Outcome, { kind: "ok" }>, hash: string): Effect.Effect<Outcome, StoreError> =>
+  Effect.gen(function* () {
+    if (!ctx.timing) return o;
+    let row = yield* storedTiming(ctx, hash);
+    if (!row) {
+      const measured = yield* ctx.timing.timer.time(o.scored.genome).pipe(Effect.either);
+      row =
+        measured._tag === "Right"
+          ? { files: measured.right, error: null }
+          : { files: null, error: { reason: measured.left.reason, message: measured.left.message } };
+      yield* ctx.store.putPythonTiming(hash, ctx.timing.key, row);
+    }
+    if (row.error) return { kind: "failed", cached: o.cached, reason: `python-${row.error.reason}`, message: row.error.message } as const;
+    return { ...o, scored: scoreEvaluation(hash, o.scored.genome, o.files, ctx.model, row, ctx.interfaceFactor) };
   });
 
 /** Times the best members again and folds the new minimum into their cached evaluations. */
@@ -323,8 +397,8 @@ const remeasure = (ctx: Ctx, members: readonly Scored[]): Effect.Effect<Scored[]
             ? Effect.succeed(m) // a transient failure of a known-good genome changes nothing
             : Effect.gen(function* () {
                 yield* ctx.store.addMeasurements(m.hash, ctx.corpus.fingerprint, r.right.map((f) => ({ file: f.file, encodeSec: f.encodeSec!, decodeSec: f.decodeSec! })));
-                const files = yield* ctx.store.cachedEvaluation(m.hash, ctx.corpus.fingerprint, fileNames(ctx));
-                return files ? scoreEvaluation(m.hash, m.genome, files, ctx.model) : m;
+                const files = yield* ctx.store.cachedEvaluation(m.hash, ctx.corpus.fingerprint, fileNames(ctx), codecBuildHash());
+                return files ? yield* rescore(ctx, m.hash, m.genome, files) : m;
               }),
         ),
       ),
@@ -402,15 +476,25 @@ export const runSearch = (req: SearchRequest, inv: Invocation): Effect.Effect<Ru
     const store = yield* ResultsStore;
     const emit = inv.onEvent ?? (() => {});
     const { run, config, corpus, resumed } = yield* resolveRun(store, req);
+    const python = inv.python ?? defaultPython();
     const body = Effect.gen(function* () {
       if (config.extraPrimitives?.length) yield* Effect.promise(() => loadExtraPrimitives(config.extraPrimitives!));
-      const model = yield* loadModel(store, config, corpus, inv.python ?? defaultPython(), emit);
+      const model = yield* loadModel(store, config, corpus, python, emit);
       const pool = yield* EvalPool;
+      const timer = yield* Effect.serviceOption(PythonTimer);
+      const timing = Option.isSome(timer) ? { timer: timer.value, key: { machine: machineId(python), codecHash: codecHash(), corpusFp: corpus.fingerprint } } : null;
+      const interfaceFactor = config.calibrate ? recalibrationFactor(store.queries.db) : 1;
       const started = Date.now(); // the budget is for searching: calibration and worker start-up are not counted
       emit({ type: "start", run, resumedFrom: resumed ? run : undefined, corpus: { files: corpus.files.length, bytes: corpus.totalBytes, fingerprint: corpus.fingerprint }, config, workers: pool.workers });
-      return yield* loop({ store, pool, run, config, corpus, shared: shareCorpus(corpus), model, deadline: inv.budgetMs === undefined ? Infinity : started + inv.budgetMs, emit, onGeneration: inv.onGeneration }, started);
+      const deadline = inv.budgetMs === undefined ? Infinity : started + inv.budgetMs;
+      return yield* loop({ store, pool, run, config, corpus, shared: shareCorpus(corpus), model, timing, interfaceFactor, deadline, emit, onGeneration: inv.onGeneration }, started);
     }).pipe(
       Effect.provide(EvalPool.layer({ workers: inv.workers, timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, extraPrimitives: config.extraPrimitives })),
+      Effect.provide(
+        config.calibrate
+          ? PythonTimer.layer({ python, samples: timingSamples(corpus.files), callTimeoutMs: PYTHON_CALL_TIMEOUT_MS, repeatBudgetSec: PYTHON_REPEAT_BUDGET_SEC })
+          : Layer.empty,
+      ),
     );
     return yield* body.pipe(
       Effect.onExit((exit) =>
@@ -452,7 +536,7 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       const candidates = g === 0 ? initialCandidates(config, rng) : breed(config, population, rng);
       ctx.emit({ type: "generation-start", generation: g, candidates: candidates.length });
       const gen = g;
-      const outcomes = yield* Effect.forEach(
+      let outcomes: readonly Outcome[] = yield* Effect.forEach(
         candidates,
         (c) =>
           evaluateCandidate(ctx, c, gen).pipe(
@@ -463,6 +547,11 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
           ),
         { concurrency: ctx.pool.workers },
       );
+      const timedOutcomes = yield* Effect.forEach(outcomes, (o, i) => (o.kind === "ok" ? timeInPython(ctx, o, candidates[i].hash) : Effect.succeed(o)));
+      timedOutcomes.forEach((o, i) => {
+        if (o.kind === "failed" && outcomes[i].kind === "ok") ctx.emit({ type: "failed", generation: gen, hash: candidates[i].hash, cached: o.cached, reason: o.reason, message: o.message });
+      });
+      outcomes = timedOutcomes;
       const fresh = outcomes.filter((o) => o.kind !== "skipped" && !o.cached).length;
       const genCounts = {
         evaluated: outcomes.filter((o) => o.kind === "ok" && !o.cached).length,
@@ -533,8 +622,8 @@ const scoredSeeds = (ctx: Ctx): Effect.Effect<SeedSummary[], StoreError> =>
     const out: SeedSummary[] = [];
     for (const seed of seedGenomes()) {
       const hash = genomeHash(seed.genome);
-      const files = yield* ctx.store.cachedEvaluation(hash, ctx.corpus.fingerprint, fileNames(ctx));
-      if (files && files.every((f) => f.ok)) out.push({ name: seed.name, isDefault: hash === defaultHash, scored: summarize(scoreEvaluation(hash, seed.genome, files, ctx.model)) });
+      const files = yield* ctx.store.cachedEvaluation(hash, ctx.corpus.fingerprint, fileNames(ctx), codecBuildHash());
+      if (files && files.every((f) => f.ok)) out.push({ name: seed.name, isDefault: hash === defaultHash, scored: summarize(yield* rescore(ctx, hash, seed.genome, files)) });
     }
     return out;
   });

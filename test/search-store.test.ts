@@ -68,6 +68,34 @@ describe("results store", () => {
     q.close();
   });
 
+  it("caches per codec build: another build's evaluation is no hit, and a new one replaces it", () => {
+    const { q } = fresh();
+    const run = q.createRun({}, 1, "fp1");
+    q.putGenome("cccc000000000001", '{"op":"zstd","level":3}', 1, run);
+    q.recordEvaluation("cccc000000000001", "fp1", run, [evaluation("a", 100), evaluation("b", 200)], "build-1");
+    assert.ok(q.cachedEvaluation("cccc000000000001", "fp1", ["a", "b"], "build-1"));
+    assert.equal(q.cachedEvaluation("cccc000000000001", "fp1", ["a", "b"], "build-2"), undefined);
+    q.recordEvaluation("cccc000000000001", "fp1", run, [evaluation("a", 90), evaluation("b", 190)], "build-2");
+    assert.deepEqual(q.cachedEvaluation("cccc000000000001", "fp1", ["a", "b"], "build-2")!.map((f) => f.compressedBytes), [90, 190]);
+    assert.equal(q.cachedEvaluation("cccc000000000001", "fp1", ["a", "b"], "build-1"), undefined, "the stale rows are gone");
+    assert.throws(() => q.recordEvaluation("cccc000000000001", "fp1", run, [evaluation("a", 1), evaluation("b", 1)], "build-2"), /UNIQUE|PRIMARY/);
+    q.close();
+  });
+
+  it("stores a genome's Python timing or why it could not run, per machine, codec and corpus", () => {
+    const { q } = fresh();
+    const run = q.createRun({}, 1, "fp1");
+    q.putGenome("dddd000000000001", "{}", 1, run);
+    const key = { machine: "m1", codecHash: "c1", corpusFp: "fp1" };
+    assert.equal(q.pythonTiming("dddd000000000001", key), undefined);
+    q.putPythonTiming("dddd000000000001", key, { files: [{ name: "a", bytes: 10, encodeSec: 0.002, decodeSec: 0.001 }], error: null });
+    assert.deepEqual(q.pythonTiming("dddd000000000001", key), { files: [{ name: "a", bytes: 10, encodeSec: 0.002, decodeSec: 0.001 }], error: null });
+    assert.equal(q.pythonTiming("dddd000000000001", { ...key, codecHash: "c2" }), undefined, "a changed Python codec measures again");
+    q.putPythonTiming("dddd000000000001", key, { files: null, error: { reason: "mismatch", message: "differs" } });
+    assert.deepEqual(q.pythonTiming("dddd000000000001", key)?.error, { reason: "mismatch", message: "differs" });
+    q.close();
+  });
+
   it("records failures with their counterexample and caches evaluation failures", () => {
     const { q } = fresh();
     const run = q.createRun({}, 1, "fp1");
