@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { PRIMITIVES, primitiveByName } from "../primitives/index.js";
+import { DEFAULT_PIPELINE_JSON } from "../src/codec/builtins.js";
 import { CodecError } from "../src/codec/errors.js";
 import { canonicalString, parsePipeline, toJson, type PipelineJson, type PipelineNode } from "../src/codec/pipeline.js";
 import type { Params, ParamSpec, Primitive, PrimitiveKind } from "../src/codec/primitive.js";
@@ -230,8 +231,10 @@ export const seedGenomes = (): { name: string; genome: Genome }[] => {
       "symbol|symbols|alphabet|width|bits": symbol === "u16" ? ["u16", 16, 2] : ["u8", 8, 1],
       "context|ctx|model": context,
     });
+  // the Apex reference and the pipeline `compress` uses come first: small populations hold them too
   const candidates: [string, PipelineJson | undefined][] = [
     ["apex-baseline", zstd(3)],
+    ["default", DEFAULT_PIPELINE_JSON],
     ["lzma-baseline", seedNode("xz", { preset: [9], extreme: ON })],
     ["byte-planes-zstd", seedNode("byte-planes", { width: [2] }, [zstd(1), zstd(19)])],
     ["bf16-fields-zstd", seedNode("bf16-fields", {}, [zstd(19), zstd(19), zstd(1)])],

@@ -145,14 +145,19 @@ describe("evocodec CLI", () => {
   });
 
   it("inspect shows the frame's tree with per-stream sizes", () => {
-    const report = JSON.parse(ok(cli("inspect", "sample.bf16.evc", "--json"), "inspect").stdout) as {
+    type Report = {
       kind: string;
       frame: { decodedBytes: number; tree: { op: string; decodedBytes: number; children: { stream: string; decodedBytes: number; payloadBytes: number }[] } };
     };
+    ok(cli("compress", "sample.bf16", "-o", "split.evc", "-p", "p.json"), "compress with a split");
+    const report = JSON.parse(ok(cli("inspect", "split.evc", "--json"), "inspect").stdout) as Report;
     assert.equal(report.kind, "frame");
     assert.equal(report.frame.decodedBytes, 65536);
     assert.equal(report.frame.tree.decodedBytes, 65536);
-    assert.ok(report.frame.tree.children.length > 0 && report.frame.tree.children.every((c) => c.stream && c.decodedBytes > 0 && c.payloadBytes > 0));
+    assert.equal(report.frame.tree.op, "bf16-fields");
+    assert.ok(report.frame.tree.children.length === 3 && report.frame.tree.children.every((c) => c.stream && c.decodedBytes > 0 && c.payloadBytes > 0));
+    const single = JSON.parse(ok(cli("inspect", "sample.bf16.evc", "--json"), "inspect the default").stdout) as Report;
+    assert.equal(single.frame.tree.op, "rans", "the default pipeline is one rans node");
     assert.match(ok(cli("inspect", "sample.bf16.evc"), "inspect text").stdout, /decodes to 65,536 bytes/);
   });
 

@@ -19,7 +19,9 @@ import { runPython } from "./support/python.js";
 
 const ACTIVATIONS = new URL("../../../shared/activations/", import.meta.url);
 const CONTEXTS = ["none", "above", "rowref"] as const;
-const SYMBOLS = ["u8", "u16"] as const;
+const SYMBOLS = ["u8", "u16", "bf16"] as const;
+/** The modes whose symbols are whole values (bf16 splits each element into two coded symbols). */
+const WORD_SYMBOLS = ["u8", "u16"] as const;
 const KIB = 1024;
 
 const params = (over: Partial<RansParams>): RansParams => ({ ...(rans.defaults() as RansParams), ...over });
@@ -212,9 +214,37 @@ describe("rans output is within 1% of the empirical entropy on 512 KiB+ streams"
         sym[i] = copy >= 0 && rnd() < 0.85 ? sym[copy * cols + c] : base[c] + geometric(rnd, 0.5, 12) - 2;
       }
     }
-    for (const symbol of SYMBOLS)
+    for (const symbol of WORD_SYMBOLS)
       for (const context of ["above", "rowref"] as const)
         assertNearEntropy(toBytes(sym, symbol === "u16"), params({ symbol, context, period: cols }), `${symbol} ${context}`);
+  });
+
+  it("bf16: both sections within 1% of their conditional entropy (tables 1.5%), and the mantissa contexts pay on near-repeated rows", () => {
+    const rnd = random(3);
+    const cols = 256;
+    const rows = 1200;
+    const v = new Uint16Array(rows * cols);
+    const scale = Int32Array.from({ length: cols }, () => 118 + Math.floor(rnd() * 8));
+    for (let r = 0; r < rows; r++) {
+      const copy = r > 4 && rnd() < 0.6 ? r - 1 - Math.floor(rnd() * Math.min(r, 100)) : -1;
+      for (let c = 0; c < cols; c++) {
+        const fresh = (rnd() < 0.5 ? 0x8000 : 0) | ((scale[c] + geometric(rnd, 0.5, 6)) << 7) | Math.floor(rnd() * 128);
+        // a near repeat keeps sign, exponent and the top mantissa bits, the low ones jitter
+        v[r * cols + c] = copy >= 0 && rnd() < 0.9 ? (v[copy * cols + c] & ~0xf) | Math.floor(rnd() * 16) : fresh;
+      }
+    }
+    const data = new Uint8Array(v.buffer);
+    const p = fewLanes(params({ symbol: "bf16", context: "rowref", period: cols }), rows * cols);
+    const { payload, params: resolved, stats } = ransEncodeWithStats(data, p);
+    equalBytes(decode(payload, resolved, data.length), data, "bf16 round trip");
+    const entropy = stats.entropyBits / 8;
+    const tables = payload.length - stats.sideBytes - stats.refBytes - 1.01 * entropy;
+    assert.ok(tables <= 0.015 * entropy + 128, `bf16: ${payload.length} bytes for entropy ${entropy.toFixed(0)}, refs ${stats.refBytes}, model ${stats.sideBytes}`);
+    // the same sign+exponent coding with the mantissas stored raw (7 bits each) is much larger
+    const se = Uint16Array.from(v, (x) => x >>> 7);
+    const seOnly = ransEncodeWithStats(new Uint8Array(se.buffer), { ...p, symbol: "u16" });
+    const mantissaBytes = payload.length - seOnly.payload.length;
+    assert.ok(mantissaBytes < 0.85 * ((7 * rows * cols) / 8), `mantissas take ${mantissaBytes} bytes, raw ${(7 * rows * cols) / 8}`);
   });
 
   const corpus = ["fwd_hidden_L2_step0100_2048x320.bf16", "bpe_bwd_grad_L3_step0400_3072x256.bf16"].map((f) => new URL(f, ACTIVATIONS));
@@ -252,7 +282,7 @@ describe("rans encodes byte-identically in TypeScript and Python", () => {
         sym[r * cols + c] = copy >= 0 && rnd() < 0.9 ? copy : 100 + geometric(rnd, 0.6, 20);
       }
     for (const symbol of SYMBOLS)
-      for (const context of CONTEXTS) inputs.push([params({ symbol, context, period: cols }), toBytes(sym, symbol === "u16")]);
+      for (const context of CONTEXTS) inputs.push([params({ symbol, context, period: cols }), toBytes(sym, symbol !== "u8")]);
     const url = new URL("fwd_hidden_L1_step0100_1024x320.bf16", ACTIVATIONS);
     if (existsSync(url)) {
       const raw = new Uint8Array(readFileSync(url)).subarray(0, 2 * 320 * 300);
@@ -262,7 +292,7 @@ describe("rans encodes byte-identically in TypeScript and Python", () => {
         se[i] = (v >>> 7) & 0xff;
         se[i + 1] = v >>> 15;
       }
-      for (const context of CONTEXTS) inputs.push([params({ symbol: "u16", context }), se], [params({ symbol: "u8", context }), raw]);
+      for (const context of CONTEXTS) inputs.push([params({ symbol: "u16", context }), se], [params({ symbol: "u8", context }), raw], [params({ symbol: "bf16", context }), raw]);
     }
     const frames = inputs.map(([p, data]) => encodeFrame(node(rans, p), data).frame);
     const results = runPython(inputs.map(([p, data]) => ({ encode: data, pipeline: toJson(node(rans, p)) })));

@@ -3,7 +3,9 @@
  * the same column (the row above, or a per-row reference row chosen by the encoder).
  *
  * Symbols: u8 = one per byte; u16 = one per little-endian byte pair (an odd last byte is carried
- * raw). Symbols are remapped to dense indices 0..A-1 (A = distinct values, sorted ascending).
+ * raw); bf16 = one per bfloat16 element x (u16 LE): the symbol is its sign+exponent x >> 7, and
+ * its mantissa x & 0x7f is coded in a second section (below). Symbols are remapped to dense
+ * indices 0..A-1 (A = distinct values, sorted ascending).
  *
  * Schedule. Context modes see the n symbols as rows of C = period columns (the last row may be
  * partial); order-0 mode sees rows of C = lanes columns. With B = min(blockRows, rows), rows form
@@ -42,7 +44,13 @@
  *          lengths b = 2..16 in turn the low b - 1 bits of the refs of that length, in row order,
  *          packed b - 1 bits each MSB-first and zero-padded to a byte           (rowref only)
  *   core:  the main stream's lane section
- *   tail:  the odd last input byte (u16 only)
+ *   mantissas (bf16 only): varint P_m | plain(model varints of the mantissas, context ids 0..8) |
+ *          core of the mantissas on the same schedule, refs and lanes. A mantissa's context is
+ *          0 where its row has no context row (ref 0, order-0) or the context row's
+ *          sign+exponent differs from its own, else 1 + (context row's mantissa >> 4): near-
+ *          repeated rows repeat the top mantissa bits too. The decoder decodes all the
+ *          sign+exponent symbols first, then the mantissas.
+ *   tail:  the odd last input byte (u16 and bf16 only)
  * plain(values) = varint m | if m > 0: varint a | a distinct values ascending as v0, then
  *   (v_i - v_(i-1) - 1) | varint P | (q_i - 1) for i < a-1 (q_(a-1) = 2^P - sum) | varint lanes |
  *   core of an order-0 stream of m symbols with that one table (frequency q_i of value i).
@@ -283,24 +291,32 @@ interface Model {
 }
 
 type Symbols = Uint8Array | Uint16Array | Int32Array;
+/** Dense symbol indices: one or two bytes each (alphabets have at most 2^16 symbols). */
+type Dense = Uint8Array | Uint16Array;
 
 /**
  * Where the keys come from: position p of row r has key ctx * alphabet + dense[p] with ctx the
  * symbol refs[r] rows up (refs[r] = 0: the fixed context A); no refs: key = dense[p] (order-0).
  */
 interface KeySource {
-  readonly dense: Symbols;
+  readonly dense: Dense;
   readonly refs: Int32Array | null;
   readonly cols: number;
   readonly alphabet: number;
+  /** Each position's context id given outright (the bf16 mantissas), in place of refs. */
+  readonly explicit?: { readonly ids: Uint8Array; readonly space: number };
 }
 
-const keySpace = (src: KeySource): number => (src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const keySpace = (src: KeySource): number => (src.explicit ? src.explicit.space : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
 
 /** Calls visit(p, key) for every position, row by row. */
 const forEachKey = (src: KeySource, visit: (p: number, key: number) => void): void => {
-  const { dense, refs, cols, alphabet } = src;
+  const { dense, refs, cols, alphabet, explicit } = src;
   const n = dense.length;
+  if (explicit) {
+    for (let p = 0; p < n; p++) visit(p, explicit.ids[p] * alphabet + dense[p]);
+    return;
+  }
   if (!refs) {
     for (let p = 0; p < n; p++) visit(p, dense[p]);
     return;
@@ -316,10 +332,11 @@ const forEachKey = (src: KeySource, visit: (p: number, key: number) => void): vo
 
 /** Counts of every key (a table over the key space). */
 const countKeys = (src: KeySource): Int32Array => {
-  const { dense, refs, cols, alphabet } = src;
+  const { dense, refs, cols, alphabet, explicit } = src;
   const table = new Int32Array(keySpace(src));
   const n = dense.length;
-  if (!refs) for (let p = 0; p < n; p++) table[dense[p]]++;
+  if (explicit) for (let p = 0; p < n; p++) table[explicit.ids[p] * alphabet + dense[p]]++;
+  else if (!refs) for (let p = 0; p < n; p++) table[dense[p]]++;
   else
     for (let r = 0, p = 0; p < n; r++) {
       const back = refs[r] * cols;
@@ -428,6 +445,7 @@ interface Lanes {
 const encodeCore = (s: Schedule, model: Model, src: KeySource): Lanes => {
   const { freq, cum, keyPair, pairOf, precision } = model;
   const { dense, refs, alphabet } = src;
+  const ids = src.explicit?.ids;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
   const states = new Float64Array(lanes).fill(1);
   const readLimit = new Int32Array(lanes);
@@ -457,7 +475,7 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource): Lanes => {
         const lane0 = k * width;
         for (let g = Math.min(width, cols - j * width, n - base) - 1; g >= 0; g--) {
           const p = base + g;
-          const i = 4 * (keyPair ? (back > 0 ? dense[p - back] * alphabet : fixed) + dense[p] : pairOf![p]);
+          const i = 4 * (keyPair ? (ids ? ids[p] * alphabet : back > 0 ? dense[p - back] * alphabet : fixed) + dense[p] : pairOf![p]);
           let x = states[lane0 + g];
           if (x < STATE_LOW) readLimit[lane0 + g] = step;
           else if (x >= coder[i]) {
@@ -640,7 +658,7 @@ const buildDecodeTables = (
 };
 
 /** Decoded symbol indices: one or two bytes each, so never more bytes than the decoded stream. */
-const denseArray = (alphabet: number, n: number): Uint8Array | Uint16Array => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
+const denseArray = (alphabet: number, n: number): Dense => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
 
 /** The first step at which some lane stops reading words. */
 const firstLimit = (readLimit: Int32Array): number => {
@@ -693,10 +711,19 @@ const decodeFlat = (s: Schedule, tables: DecodeTables, values: Int32Array, input
 };
 
 /**
+ * How a position's context follows from its context row (the bf16 mantissas): class[symbol there]
+ * where gate[position] is set, else the fixed context. Without a rule the context is the symbol.
+ */
+interface ContextRule {
+  readonly gate: Uint8Array;
+  readonly cls: Uint8Array;
+}
+
+/**
  * Decodes the schedule into dense[] (context symbols come from dense itself). `refs` gives each
  * row's context distance (0 = fixed context `fixed`); null means order-0 (context 0).
  */
-const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Symbols): void => {
+const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Dense, rule?: ContextRule): void => {
   const { states, readLimit, words } = input;
   const wordCount = words.length;
   let wp = 0;
@@ -705,6 +732,8 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
   const { direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n } = s;
   const free = firstLimit(readLimit);
+  // the context of a row's symbols when it has no context row (order-0: context 0)
+  const fixedCtx = refs ? fixed : 0;
   let limits = 0;
   for (let t = 0; t < levels; t++)
     for (let j = 0; j < sub; j++) {
@@ -714,23 +743,22 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
         const r = blocked ? k * blockRows + t : t * blockRows + k;
         if (r >= rows) continue;
         const back = refs ? refs[r] * cols : 0;
-        // context offset of the row's symbols when they have no context row
-        const fixedOffset = (refs ? fixed : 0) << P;
         const lane0 = k * width;
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
         for (let g = 0, p = base, l = lane0; g < end; g++, p++, l++) {
           let x = states[l];
           const slot = x & mask;
+          const ctx = back > 0 ? (rule ? (rule.gate[p] ? rule.cls[dense[p - back]] : fixed) : dense[p - back]) : fixedCtx;
           if (direct) {
-            const e = (back > 0 ? dense[p - back] << P : fixedOffset) | slot;
+            const e = (ctx << P) | slot;
             const sym = slotSymbol[e];
             if (sym < 0) corrupt(`unused context at symbol ${p}`);
             dense[p] = sym;
             const code = slotCode[e];
             x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
           } else {
-            const o = ordinal[back > 0 ? dense[p - back] : fixedOffset >>> P];
+            const o = ordinal[ctx];
             if (o < 0) corrupt(`unused context at symbol ${p}`);
             let lo = start[o];
             let hi = start[o + 1] - 1;
@@ -758,7 +786,7 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
 // ---------------------------------------------------------------- plain (nested order-0) streams
 
 /** Distinct values of `values` ascending, each value's dense index, and the count of each. */
-const remap = (values: Symbols, space: number): { alphabet: Int32Array; dense: Symbols; counts: Int32Array } => {
+const remap = (values: Symbols, space: number): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
   const all = new Int32Array(space);
   for (let i = 0; i < values.length; i++) all[values[i]]++;
   const index = new Int32Array(space);
@@ -771,7 +799,7 @@ const remap = (values: Symbols, space: number): { alphabet: Int32Array; dense: S
       alphabet[index[v]] = v;
       counts[index[v]] = all[v];
     }
-  const dense = a <= 256 ? new Uint8Array(values.length) : a <= 65536 ? new Uint16Array(values.length) : new Int32Array(values.length);
+  const dense = denseArray(a, values.length);
   for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
   return { alphabet, dense, counts };
 };
@@ -822,8 +850,9 @@ const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: 
   const out = new Int32Array(m);
   if (tables.direct) decodeFlat(s, tables, alphabet, readCore(r, s), out);
   else {
-    decodeCore(s, tables, null, 0, readCore(r, s), out);
-    for (let i = 0; i < m; i++) out[i] = alphabet[out[i]];
+    const dense = denseArray(a, m);
+    decodeCore(s, tables, null, 0, readCore(r, s), dense);
+    for (let i = 0; i < m; i++) out[i] = alphabet[dense[i]];
   }
   return out;
 };
@@ -912,7 +941,7 @@ interface Signatures {
   readonly samples: number;
 }
 
-const signatures = (dense: Symbols, s: Schedule, alphabet: number, columns: number): Signatures => {
+const signatures = (dense: Dense, s: Schedule, alphabet: number, columns: number): Signatures => {
   const { cols, rows, n } = s;
   const samples = Math.min(cols, columns);
   const at = Int32Array.from({ length: samples }, (_, i) => Math.floor((i * cols) / samples));
@@ -1008,16 +1037,95 @@ const scorer = (sig: Signatures): ((r: number, c: number) => number) => {
 // ---------------------------------------------------------------- the primitive
 
 const params = {
-  symbol: oneOf(["u8", "u16"], "u8", "symbol size: bytes, or little-endian byte pairs (odd tail byte kept raw)"),
+  symbol: oneOf(
+    ["u8", "u16", "bf16"],
+    "u8",
+    "symbol size: bytes, little-endian byte pairs, or bfloat16 elements (sign+exponent as the symbols, then the mantissas under the context row's); an odd tail byte is kept raw",
+  ),
   context: oneOf(["none", "above", "rowref"], "rowref", "order-0, the symbol one row up, or the same column of a per-row reference row"),
   period: periodParam("row length (symbols)"),
-  window: int(1, 65535, 256, "rowref: how many rows back a reference may go"),
+  window: int(1, 65535, 65535, "rowref: how many rows back a reference may go"),
   blockRows: int(0, BLOCK_ROWS_MAX, 0, "above: rows per block (blocks are decoded side by side); rowref: rows per group (decoded together, groups in turn); 0 = auto"),
   lanes: int(0, LANES_MAX, 0, "rANS states (context modes: per row of a step); 0 = auto"),
   precision: int(0, MAX_PRECISION, 0, "largest frequency scale in bits (raised if a context needs more); 0 = auto"),
 };
 
-export type RansParams = { symbol: "u8" | "u16"; context: "none" | "above" | "rowref"; period: number; window: number; blockRows: number; lanes: number; precision: number };
+export type RansParams = { symbol: "u8" | "u16" | "bf16"; context: "none" | "above" | "rowref"; period: number; window: number; blockRows: number; lanes: number; precision: number };
+
+/** The model as varints, in a nested order-0 stream (see the layout: model varints). */
+const writeModel = (out: ByteWriter, alphabet: Int32Array, model: Model, contextual: boolean): void => {
+  const side = new ByteWriter(256);
+  side.varint(alphabet.length);
+  writeAscending(side, alphabet);
+  const used = model.contexts.length;
+  if (contextual) {
+    side.varint(used);
+    writeAscending(side, model.contexts);
+  }
+  for (let u = 0; u < used; u++) side.varint(model.start[u + 1] - model.start[u] - 1);
+  for (let u = 0; u < used; u++) side.varint(model.precision - model.scale[u]);
+  for (let u = 0; u < used; u++) writeAscending(side, model.symbol.subarray(model.start[u], model.start[u + 1]));
+  for (let u = 0; u < used; u++) for (let i = model.start[u]; i < model.start[u + 1] - 1; i++) side.varint(model.q[i] - 1);
+  writePlain(out, new Int32Array(side.finish()), 256);
+};
+
+interface ReadModel {
+  readonly alphabet: Int32Array;
+  /** context ids are below this */
+  readonly contextSpace: number;
+  readonly contextIds: Int32Array;
+  readonly start: Int32Array;
+  readonly scale: Int32Array;
+  readonly symbol: Int32Array;
+  readonly q: Int32Array;
+}
+
+/**
+ * Inverse of writeModel for n symbols below `space` at precision P. Contexts: "none" (order-0, one
+ * context, no list), "symbols" (ids 0..A, A = the fixed context) or how many ids there are.
+ */
+const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "symbols" | number, P: number, cap: number, directLimit: number): ReadModel => {
+  const side = new ByteReader(Uint8Array.from(readPlain(r, Math.min(cap, sideBytesMax(n)), 256, directLimit)), "rans model");
+  const A = side.varint();
+  if (A < 1 || A > Math.min(n, space)) corrupt(`alphabet of ${A}`);
+  const alphabet = readAscending(side, A, space, "alphabet");
+  const contextSpace = contexts === "none" ? 1 : contexts === "symbols" ? A + 1 : contexts;
+  let contextIds: Int32Array = Int32Array.of(0);
+  if (contexts !== "none") {
+    const used = side.varint();
+    if (used < 1 || used > Math.min(contextSpace, n)) corrupt(`${used} contexts`);
+    contextIds = readAscending(side, used, contextSpace, "contexts");
+  }
+  const used = contextIds.length;
+  const start = new Int32Array(used + 1);
+  for (let u = 0; u < used; u++) {
+    const k = side.varint() + 1;
+    if (k > A) corrupt(`context with ${k} symbols of ${A}`);
+    start[u + 1] = start[u] + k;
+    if (start[u + 1] > n) corrupt("more table entries than symbols");
+  }
+  const scale = new Int32Array(used);
+  for (let u = 0; u < used; u++) {
+    const drop = side.varint();
+    if (drop > P || 2 ** (P - drop) < start[u + 1] - start[u]) corrupt(`context scale ${P - drop}`);
+    scale[u] = P - drop;
+  }
+  const symbol = new Int32Array(start[used]);
+  for (let u = 0; u < used; u++) symbol.set(readAscending(side, start[u + 1] - start[u], A, "context symbols"), start[u]);
+  const q = new Int32Array(start[used]);
+  for (let u = 0; u < used; u++) {
+    let rest = 2 ** scale[u];
+    const last = start[u + 1] - 1;
+    for (let i = start[u]; i < last; i++) {
+      q[i] = side.varint() + 1;
+      rest -= q[i];
+      if (rest < 1) corrupt("frequencies over the total");
+    }
+    q[last] = rest;
+  }
+  if (side.remaining !== 0) corrupt(`${side.remaining} model bytes left over`);
+  return { alphabet, contextSpace, contextIds, start, scale, symbol, q };
+};
 
 const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
   if (!wide) return input;
@@ -1027,13 +1135,47 @@ const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
   return out;
 };
 
+/** bf16 mode: mantissa context ids are 0 (no context row, or another sign+exponent there) and 1 + the top 3 bits of its mantissa. */
+const MANTISSA_CONTEXTS = 9;
+const mantissaClass = (m: number): number => 1 + (m >> 4);
+
+/** Each position's mantissa context (see MANTISSA_CONTEXTS), from the sign+exponent and mantissa streams and the rows' context distances. */
+const mantissaContexts = (se: Uint16Array, man: Uint8Array, refs: Int32Array | null, cols: number): Uint8Array => {
+  const n = se.length;
+  const ids = new Uint8Array(n);
+  if (!refs) return ids;
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = refs[r] * cols;
+    const end = Math.min(n, p + cols);
+    if (back === 0) p = end;
+    else for (; p < end; p++) if (se[p] === se[p - back]) ids[p] = mantissaClass(man[p - back]);
+  }
+  return ids;
+};
+
+/** Sign+exponent (x >> 7) of every bf16 element; the mantissas (x & 0x7f) go to `man`. */
+const signExponentOf = (x: Uint16Array, man: Uint8Array): Uint16Array => {
+  const se = new Uint16Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    se[i] = x[i] >>> 7;
+    man[i] = x[i] & 0x7f;
+  }
+  return se;
+};
+
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
-  const wide = p.symbol === "u16";
-  const values = symbolsOf(input, wide);
+  const wide = p.symbol !== "u8";
+  const bf16 = p.symbol === "bf16";
+  const raw = symbolsOf(input, wide);
+  // bf16: the main symbols are sign+exponent (element >> 7); the mantissas follow in their own section
+  const man = bf16 ? new Uint8Array(raw.length) : null;
+  const values = man ? signExponentOf(raw as Uint16Array, man) : raw;
   const n = values.length;
   const tail = input.length - n * (wide ? 2 : 1);
   const contextual = p.context !== "none";
-  const period = contextual ? resolvePeriod(input, wide ? 2 : 1, p.period) : p.period;
+  // bf16: rows are found on the sign+exponent symbols (their low byte is the whole exponent)
+  const rowSource = bf16 ? new Uint8Array(values.buffer, values.byteOffset, 2 * n) : input;
+  const period = contextual ? resolvePeriod(rowSource, wide ? 2 : 1, p.period) : p.period;
   const out = new ByteWriter(64 + (n >> 2));
   if (n === 0) {
     if (tail) out.byte(input[input.length - 1]);
@@ -1077,20 +1219,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   }
   const src: KeySource = { dense, refs, cols: period, alphabet: A };
   const model = buildModel(src, p.precision || autoPrecision(A), refs ? undefined : counts);
-  // model varints
-  const side = new ByteWriter(256);
-  side.varint(A);
-  writeAscending(side, alphabet);
-  const used = model.contexts.length;
-  if (contextual) {
-    side.varint(used);
-    writeAscending(side, model.contexts);
-  }
-  for (let u = 0; u < used; u++) side.varint(model.start[u + 1] - model.start[u] - 1);
-  for (let u = 0; u < used; u++) side.varint(model.precision - model.scale[u]);
-  for (let u = 0; u < used; u++) writeAscending(side, model.symbol.subarray(model.start[u], model.start[u + 1]));
-  for (let u = 0; u < used; u++) for (let i = model.start[u]; i < model.start[u + 1] - 1; i++) side.varint(model.q[i] - 1);
-  writePlain(out, new Int32Array(side.finish()), 256);
+  writeModel(out, alphabet, model, contextual);
   const sideBytes = out.length;
   if (p.context === "rowref") {
     out.varint(explicitRefs ? 1 : 0);
@@ -1098,8 +1227,18 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   }
   const refBytes = out.length - sideBytes;
   writeCore(out, encodeCore(s, model, src));
+  let entropyBits = model.entropyBits;
+  if (man) {
+    const m = remap(man, 128);
+    const mSrc: KeySource = { dense: m.dense, refs: null, cols: period, alphabet: m.alphabet.length, explicit: { ids: mantissaContexts(values as Uint16Array, man, refs, period), space: MANTISSA_CONTEXTS } };
+    const mModel = buildModel(mSrc, autoPrecision(m.alphabet.length));
+    out.varint(mModel.precision);
+    writeModel(out, m.alphabet, mModel, true);
+    writeCore(out, encodeCore(s, mModel, mSrc));
+    entropyBits += mModel.entropyBits;
+  }
   if (tail) out.byte(input[input.length - 1]);
-  const stats = { entropyBits: model.entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.steps };
+  const stats = { entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.steps };
   return { streams: [out.finish()], params: { ...p, period, blockRows: Math.max(1, blockRows), lanes, precision: model.precision }, stats };
 };
 
@@ -1122,7 +1261,8 @@ export const ransEncodeWithStats = (input: Uint8Array, p: RansParams): { payload
 const sideBytesMax = (n: number): number => 64 + 10 * 5 * (n + 1);
 
 const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: number; decodedLength: number }): Uint8Array => {
-  const wide = p.symbol === "u16";
+  const wide = p.symbol !== "u8";
+  const bf16 = p.symbol === "bf16";
   const total = info.decodedLength;
   const n = wide ? total >>> 1 : total;
   const tail = total - n * (wide ? 2 : 1);
@@ -1142,48 +1282,9 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const check = (c4[0] | (c4[1] << 8) | (c4[2] << 16) | (c4[3] << 24)) >>> 0;
   // direct slot tables take 8 bytes an entry (symbol and code)
   const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 8));
-  const sideBytes = readPlain(r, Math.min(info.cap, sideBytesMax(n)), 256, directLimit);
-  const side = new ByteReader(Uint8Array.from(sideBytes), "rans model");
-  const space = wide ? 65536 : 256;
-  const A = side.varint();
-  if (A < 1 || A > Math.min(n, space)) corrupt(`alphabet of ${A}`);
-  const alphabet = readAscending(side, A, space, "alphabet");
-  const contextSpace = contextual ? A + 1 : 1;
-  let contextIds: Int32Array = Int32Array.of(0);
-  if (contextual) {
-    const used = side.varint();
-    if (used < 1 || used > Math.min(contextSpace, n)) corrupt(`${used} contexts`);
-    contextIds = readAscending(side, used, contextSpace, "contexts");
-  }
-  const used = contextIds.length;
   const P = p.precision;
-  const start = new Int32Array(used + 1);
-  for (let u = 0; u < used; u++) {
-    const k = side.varint() + 1;
-    if (k > A) corrupt(`context with ${k} symbols of ${A}`);
-    start[u + 1] = start[u] + k;
-    if (start[u + 1] > n) corrupt("more table entries than symbols");
-  }
-  const scale = new Int32Array(used);
-  for (let u = 0; u < used; u++) {
-    const drop = side.varint();
-    if (drop > P || 2 ** (P - drop) < start[u + 1] - start[u]) corrupt(`context scale ${P - drop}`);
-    scale[u] = P - drop;
-  }
-  const symbol = new Int32Array(start[used]);
-  for (let u = 0; u < used; u++) symbol.set(readAscending(side, start[u + 1] - start[u], A, "context symbols"), start[u]);
-  const q = new Int32Array(start[used]);
-  for (let u = 0; u < used; u++) {
-    let rest = 2 ** scale[u];
-    const last = start[u + 1] - 1;
-    for (let i = start[u]; i < last; i++) {
-      q[i] = side.varint() + 1;
-      rest -= q[i];
-      if (rest < 1) corrupt("frequencies over the total");
-    }
-    q[last] = rest;
-  }
-  if (side.remaining !== 0) corrupt(`${side.remaining} model bytes left over`);
+  const { alphabet, contextSpace, contextIds, start, scale, symbol, q } = readModel(r, n, wide ? 65536 : 256, contextual ? "symbols" : "none", P, info.cap, directLimit);
+  const A = alphabet.length;
   let s: Schedule;
   let refs: Int32Array | null = null;
   if (!contextual) s = flatSchedule(n, p.lanes);
@@ -1205,6 +1306,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   }
   const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit);
   const lanes = readCore(r, s);
+  const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit) : null;
   if (tail) out[total - 1] = r.byte();
   if (r.remaining !== 0) corrupt(`${r.remaining} trailing bytes`);
   if (!wide && !contextual && tables.direct) decodeFlat(s, tables, alphabet, lanes, out.subarray(0, n));
@@ -1212,18 +1314,60 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
     const dense = denseArray(A, n);
     if (!contextual && tables.direct) decodeFlat(s, tables, Int32Array.from(alphabet, (_, i) => i), lanes, dense);
     else decodeCore(s, tables, refs, A, lanes, dense);
+    let values: ArrayLike<number> = alphabet;
+    let low: ((i: number) => number) | null = null;
+    if (mantissas) {
+      if (alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
+      const denseM = decodeMantissas(s, mantissas, refs, dense);
+      const mValues = mantissas.model.alphabet;
+      values = Int32Array.from(alphabet, (v) => v << 7);
+      low = (i) => mValues[denseM[i]];
+    }
     if (wide && LITTLE_ENDIAN) {
       const out16 = new Uint16Array(out.buffer, out.byteOffset, n);
-      for (let i = 0; i < n; i++) out16[i] = alphabet[dense[i]];
+      if (low) for (let i = 0; i < n; i++) out16[i] = values[dense[i]] | low(i);
+      else for (let i = 0; i < n; i++) out16[i] = values[dense[i]];
     } else if (wide)
       for (let i = 0; i < n; i++) {
-        const v = alphabet[dense[i]];
+        const v = values[dense[i]] | (low ? low(i) : 0);
         out[2 * i] = v & 0xff;
         out[2 * i + 1] = v >>> 8;
       }
-    else for (let i = 0; i < n; i++) out[i] = alphabet[dense[i]];
+    else for (let i = 0; i < n; i++) out[i] = values[dense[i]];
   }
   if (adler32(out) !== check) corrupt("checksum mismatch");
+  return out;
+};
+
+/** The bf16 mantissa section as read: precision, model, decoder tables, lane input. */
+interface MantissaSection {
+  readonly model: ReadModel;
+  readonly tables: DecodeTables;
+  readonly lanes: LaneInput;
+}
+
+const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number, directLimit: number): MantissaSection => {
+  const precision = r.varint();
+  if (precision < 1 || precision > MAX_PRECISION) corrupt(`mantissa precision ${precision}`);
+  const model = readModel(r, n, 128, MANTISSA_CONTEXTS, precision, cap, directLimit);
+  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit);
+  return { model, tables, lanes: readCore(r, s) };
+};
+
+/** Decodes the mantissas (dense indices) with the contexts the decoded sign+exponent symbols (dense) give. */
+const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense): Dense => {
+  const n = dense.length;
+  const gate = new Uint8Array(n);
+  if (refs)
+    for (let r = 0, p = 0; p < n; r++) {
+      const back = refs[r] * s.cols;
+      const end = Math.min(n, p + s.cols);
+      if (back === 0) p = end;
+      else for (; p < end; p++) gate[p] = dense[p] === dense[p - back] ? 1 : 0;
+    }
+  const cls = Uint8Array.from(m.model.alphabet, mantissaClass);
+  const out = denseArray(m.model.alphabet.length, n);
+  decodeCore(s, m.tables, refs, 0, m.lanes, out, { gate, cls });
   return out;
 };
 
@@ -1487,8 +1631,8 @@ def _rans_sampled_bits(sig, refs, alphabet):
     return _rans_sum_clogc(by_ctx) - _rans_sum_clogc(joint)
 
 
-def _rans_build_model(keys, contextual, alphabet, max_precision):
-    space = (alphabet + 1) * alphabet if contextual else alphabet
+def _rans_build_model(keys, space, alphabet, max_precision):
+    """Scales and frequencies of the (context, symbol) pairs of keys = context * alphabet + symbol < space."""
     if space <= _RANS_COUNT_TABLE_MAX:
         table = _rans_count(keys, space)
         pair_keys = np.flatnonzero(table)
@@ -1693,14 +1837,20 @@ class _RansTables(object):
     """Slot -> (frequency, slot - cum, next context offset) by region: the contexts, then idle lanes
     (identity). A context offset is its region << P; a decoded symbol's offset is its region (as a
     context), and unused contexts are identity regions whose symbols get the idle offset, which the
-    decoder refuses at the end. Direct tables when small, else a search over the pairs."""
+    decoder refuses at the end. Direct tables when small, else a search over the pairs.
+    With classes (the bf16 mantissas), a decoded symbol's offset is (symbol << 4 | classes[symbol])
+    << P: its class is the context it gives (offset & context_mask), the rest the symbol."""
 
-    def __init__(self, precision, contexts, space, k, scale, symbol, q, direct_limit):
+    def __init__(self, precision, contexts, space, k, scale, symbol, q, direct_limit, classes=None):
         self.precision = precision
         M = 1 << precision
         regions = space + 1
         self.idle = space * M
-        self.dtype = np.int32 if regions * M < (1 << 31) else np.int64
+        self.shift = precision + (4 if classes is not None else 0)
+        self.context_mask = 15 << precision
+        # a symbol of an unused context: the idle region as its context, no symbol as its output
+        unused = self.idle if classes is None else self.idle | (classes.size << self.shift)
+        self.dtype = np.int32 if max(regions * M, unused) < (1 << 31) else np.int64
         seg = np.repeat(np.arange(k.size), k)
         freq = q << (precision - scale)[seg]
         cum = np.cumsum(freq) - freq
@@ -1712,10 +1862,10 @@ class _RansTables(object):
         pos = first[contexts][seg] + (np.arange(seg.size) - starts[seg])
         pf = np.full(int(per_region.sum()), M, np.int64)
         pc = np.zeros(pf.size, np.int64)
-        pco = np.full(pf.size, self.idle, np.int64)
+        pco = np.full(pf.size, unused, np.int64)
         pf[pos] = freq
         pc[pos] = cum
-        pco[pos] = symbol << precision
+        pco[pos] = symbol << precision if classes is None else (symbol << self.shift) | (classes[symbol] << precision)
         self.direct = regions * M <= direct_limit
         if self.direct:
             self.f = np.repeat(pf, pf)
@@ -1733,10 +1883,12 @@ class _RansTables(object):
         np.take(self.pco, pair, out=co)
 
 
-def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
+def _rans_decode_core(s, tables, src, fixed_offset, lane_input, gate=None):
     """Decodes the schedule. History: context offsets per (level, slot) row of the cube, then a
     fixed row and an idle row; src[t] = history row of each slot's context row at level t (None:
-    order-0). Returns the history of the real cube rows."""
+    order-0). With a gate (the bf16 mantissas: tables with classes, gate[cube row, sub-step] 0
+    where the context row's class does not apply, 1 elsewhere), a context is the context row's
+    class where the gate is 1, else the fixed context 0. Returns the history of the real cube rows."""
     states, read_limit, words = lane_input
     L = s.lanes
     P = tables.precision
@@ -1783,6 +1935,9 @@ def _rans_decode_core(s, tables, src, fixed_offset, lane_input):
                     H2.take(src[t], axis=0, out=ctx)
                 else:
                     ctx[...] = H[src[t], j]
+                if gate is not None:
+                    band(ctx, tables.context_mask, ctx)
+                    mul(ctx, gate[rows, j], ctx)
             if tail is not None and tail[0] == t:
                 ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
             band(x, mask, e)
@@ -1823,7 +1978,7 @@ def _rans_output(s, hist, tables, values, n):
         h = h.transpose(1, 0, 2)
     h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
     try:
-        return values.take(h >> tables.precision)
+        return values.take(h >> tables.shift)
     except IndexError:
         return None
 
@@ -1836,7 +1991,7 @@ def _rans_encode_plain(out, values):
     if values.size == 0:
         return
     alphabet, dense = _rans_remap(values)
-    m = _rans_build_model(dense, False, alphabet.size, _rans_auto_precision(alphabet.size))
+    m = _rans_build_model(dense, alphabet.size, alphabet.size, _rans_auto_precision(alphabet.size))
     lanes = min(_RANS_LANES_MAX, -(-values.size // _RANS_PLAIN_STEPS))
     head = bytearray()
     write_varint(head, int(alphabet.size))
@@ -2031,12 +2186,72 @@ def _rans_values(data, wide):
     return (data[:2 * n].view("<u2") if wide else data), data[2 * n:] if wide else data[:0]
 
 
+def _rans_model_side(alphabet, m, contextual):
+    """The model varints (see the layout), as bytes for a nested order-0 stream."""
+    last = np.cumsum(m.k) - 1
+    not_last = np.ones(m.q.size, bool)
+    not_last[last] = False
+    sym_gaps = m.symbol - np.concatenate([[-1], m.symbol[:-1]]) - 1
+    sym_gaps[m.starts] = m.symbol[m.starts]
+    side = [[alphabet.size], _rans_gaps(alphabet)]
+    if contextual:
+        side += [[m.contexts.size], _rans_gaps(m.contexts)]
+    side += [m.k - 1, m.precision - m.scale, sym_gaps, (m.q - 1)[not_last]]
+    return _rans_varint_bytes(np.concatenate([np.asarray(x, np.int64) for x in side]))
+
+
+_RANS_MANTISSA_CONTEXTS = 9
+
+
+def _rans_mantissa_contexts(se, man, refs, cols):
+    """Each mantissa's context id (as mantissaContexts in rans.ts): 1 + the top 3 mantissa bits of
+    the context row's element where its sign+exponent equals this one's, else 0."""
+    n = se.size
+    if refs is None:
+        return np.zeros(n, np.int64)
+    rows = refs.size
+
+    def grid(v):
+        if n == rows * cols:
+            return v.reshape(rows, cols)
+        g = np.zeros((rows, cols), v.dtype)
+        g.reshape(-1)[:n] = v
+        return g
+
+    se_g, man_g = grid(se), grid(man)
+    src = np.arange(rows, dtype=np.int64) - refs
+    same = (se_g.take(src, axis=0) == se_g) & (refs > 0)[:, None]
+    ids = np.where(same, 1 + (man_g.take(src, axis=0) >> 4).astype(np.int64), 0)
+    return ids.reshape(-1)[:n]
+
+
+def _rans_encode_mantissas(out, s, man, se, refs, cols):
+    present = np.bincount(man, minlength=128) > 0
+    alphabet = np.flatnonzero(present)
+    A = alphabet.size
+    keys = _rans_mantissa_contexts(se, man, refs, cols) * A + (np.cumsum(present) - 1)[man]
+    space = _RANS_MANTISSA_CONTEXTS * A
+    m = _rans_build_model(keys, space, A, _rans_auto_precision(A))
+    head = bytearray()
+    write_varint(head, m.precision)
+    out.append(bytes(head))
+    _rans_encode_plain(out, _rans_model_side(alphabet, m, True))
+    _rans_encode_stream(out, s, m, keys, space)
+
+
 def enc_rans(data, p):
-    wide = p["symbol"] == "u16"
+    wide = p["symbol"] != "u8"
+    bf16 = p["symbol"] == "bf16"
     values, tail = _rans_values(data, wide)
+    man = None
+    if bf16:
+        # the main symbols are sign+exponent; the mantissas follow in their own section
+        man = (values & 0x7F).astype(np.uint8)
+        values = (values >> 7).astype("<u2")
     n = values.size
     contextual = p["context"] != "none"
-    period = (p["period"] or detect_period(data, 2 if wide else 1)) if contextual else p["period"]
+    rows_from = values.view(np.uint8) if bf16 else data
+    period = (p["period"] or detect_period(rows_from, 2 if wide else 1)) if contextual else p["period"]
     if n == 0:
         return [tail.copy()], dict(p, period=max(period, 1 if contextual else 0), blockRows=max(1, p["blockRows"]),
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
@@ -2073,45 +2288,25 @@ def enc_rans(data, p):
                 if gain > _rans_ref_bits(found) * key_sig.shape[1]:
                     refs, explicit = found, True
         keys = _rans_keys(dense, refs, period, A)
-    m = _rans_build_model(keys, contextual, A, precision)
-    last = np.cumsum(m.k) - 1
-    not_last = np.ones(m.q.size, bool)
-    not_last[last] = False
-    sym_gaps = m.symbol - np.concatenate([[-1], m.symbol[:-1]]) - 1
-    sym_gaps[m.starts] = m.symbol[m.starts]
-    side = [[A], _rans_gaps(alphabet)]
-    if contextual:
-        side += [[m.contexts.size], _rans_gaps(m.contexts)]
-    side += [m.k - 1, m.precision - m.scale, sym_gaps, (m.q - 1)[not_last]]
-    _rans_encode_plain(out, _rans_varint_bytes(np.concatenate([np.asarray(x, np.int64) for x in side])))
+    m = _rans_build_model(keys, (A + 1) * A if contextual else A, A, precision)
+    _rans_encode_plain(out, _rans_model_side(alphabet, m, contextual))
     if p["context"] == "rowref":
         out.append(bytes([1 if explicit else 0]))
         if explicit:
             _rans_encode_refs(out, refs)
     _rans_encode_stream(out, s, m, keys, (A + 1) * A if contextual else A)
+    if bf16:
+        _rans_encode_mantissas(out, s, man, values, refs if contextual else None, period)
     out.append(tail.tobytes())
     payload = np.frombuffer(b"".join(out), np.uint8)
     return [payload], dict(p, period=period, blockRows=max(1, block_rows), lanes=lanes, precision=m.precision)
 
 
-def dec_rans(streams, p, info):
-    wide = p["symbol"] == "u16"
-    total = info.n
-    n = total // 2 if wide else total
-    tail = total - (2 * n if wide else n)
-    payload = streams[0]
-    if n == 0:
-        if payload.size != tail:
-            _rans_corrupt("%d bytes for an empty stream" % payload.size)
-        return payload.copy()
-    contextual = p["context"] != "none"
-    for key in (("period", "lanes", "precision", "blockRows") if contextual else ("lanes", "precision")):
-        if p[key] < 1:
-            raise CodecError("bad-params", "rans: %s = 0 (auto) in a frame; encoders record the resolved value" % key)
-    r = Reader(payload.tobytes(), "rans")
-    check = int(np.frombuffer(r.take(4), "<u4")[0])
-    direct_limit = min(1 << 22, 2 * n + 4096, info.cap // 8)
-    side_max = min(info.cap, 64 + 50 * (n + 1))
+def _rans_read_model(r, n, space, contexts_kind, P, cap, direct_limit):
+    """The model varints of n symbols below space at precision P (as readModel in rans.ts);
+    contexts_kind: "none", "symbols" (ids 0..A) or the number of context ids. Returns alphabet,
+    context ids, context space, symbols per context, scales, symbols, frequencies."""
+    side_max = min(cap, 64 + 50 * (n + 1))
     ints = _rans_read_varints(_rans_read_plain(r, side_max, 256, direct_limit))
     pos = [0]
 
@@ -2122,16 +2317,15 @@ def dec_rans(streams, p, info):
         pos[0] += count
         return out
 
-    space = 65536 if wide else 256
     A = int(take(1, "alphabet size")[0])
     if A < 1 or A > min(n, space):
         _rans_corrupt("alphabet of %d" % A)
     alphabet = _rans_ascending(take(A, "alphabet"))
     if alphabet[-1] >= space:
         _rans_corrupt("alphabet value out of range")
-    context_space = A + 1 if contextual else 1
+    context_space = 1 if contexts_kind == "none" else A + 1 if contexts_kind == "symbols" else contexts_kind
     contexts = np.zeros(1, np.int64)
-    if contextual:
+    if contexts_kind != "none":
         used = int(take(1, "context count")[0])
         if used < 1 or used > min(context_space, n):
             _rans_corrupt("%d contexts" % used)
@@ -2139,7 +2333,6 @@ def dec_rans(streams, p, info):
         if contexts[-1] >= context_space:
             _rans_corrupt("context id out of range")
     used = contexts.size
-    P = p["precision"]
     k = take(used, "symbol counts") + 1
     if (k > A).any() or int(k.sum()) > n:
         _rans_corrupt("bad symbol counts")
@@ -2168,6 +2361,61 @@ def dec_rans(streams, p, info):
     q[last] = rest
     if pos[0] != ints.size:
         _rans_corrupt("%d model values left over" % (ints.size - pos[0]))
+    return alphabet, contexts, context_space, k, scale, symbol, q
+
+
+def _rans_read_mantissas(r, s, n, cap, direct_limit):
+    """The bf16 mantissa section: precision, model (context ids 0..8), lanes; with its tables."""
+    P = r.varint()
+    if P < 1 or P > 16:
+        _rans_corrupt("mantissa precision %d" % P)
+    alphabet, contexts, space, k, scale, symbol, q = _rans_read_model(r, n, 128, _RANS_MANTISSA_CONTEXTS, P, cap, direct_limit)
+    tables = _RansTables(P, contexts, space, k, scale, symbol, q, direct_limit, classes=1 + (alphabet >> 4))
+    return alphabet, tables, _rans_read_core(r, s)
+
+
+def _rans_decode_mantissas(s, section, src, se, refs, n):
+    """Mantissa values in data order: contexts from the decoded sign+exponent values (se) and the
+    context rows' mantissas, gated where the sign+exponent differs from the context row's."""
+    alphabet, tables, lanes = section
+    gate = None
+    if refs is not None:
+        grid = np.zeros((s.rows, s.cols), se.dtype)
+        grid.reshape(-1)[:n] = se
+        same = (grid.take(np.arange(s.rows, dtype=np.int64) - refs, axis=0) == grid) | (refs == 0)[:, None]
+        cube = np.ones((s.levels * s.slots, s.sub * s.width), tables.dtype)
+        ids = s.row_ids().reshape(-1)
+        real = ids < s.rows
+        cube[real, :s.cols] = same[ids[real]]
+        gate = cube.reshape(-1, s.sub, s.width)
+    hist = _rans_decode_core(s, tables, src, 0, lanes, gate)
+    out = _rans_output(s, hist, tables, alphabet.astype("<u2"), n)
+    if out is None:
+        _rans_corrupt("a mantissa uses an unused context")
+    return out
+
+
+def dec_rans(streams, p, info):
+    wide = p["symbol"] != "u8"
+    bf16 = p["symbol"] == "bf16"
+    total = info.n
+    n = total // 2 if wide else total
+    tail = total - (2 * n if wide else n)
+    payload = streams[0]
+    if n == 0:
+        if payload.size != tail:
+            _rans_corrupt("%d bytes for an empty stream" % payload.size)
+        return payload.copy()
+    contextual = p["context"] != "none"
+    for key in (("period", "lanes", "precision", "blockRows") if contextual else ("lanes", "precision")):
+        if p[key] < 1:
+            raise CodecError("bad-params", "rans: %s = 0 (auto) in a frame; encoders record the resolved value" % key)
+    r = Reader(payload.tobytes(), "rans")
+    check = int(np.frombuffer(r.take(4), "<u4")[0])
+    direct_limit = min(1 << 22, 2 * n + 4096, info.cap // 8)
+    P = p["precision"]
+    alphabet, contexts, context_space, k, scale, symbol, q = _rans_read_model(r, n, 65536 if wide else 256, "symbols" if contextual else "none", P, info.cap, direct_limit)
+    A = alphabet.size
     tables = _RansTables(P, contexts, context_space, k, scale, symbol, q, direct_limit)
     if not contextual:
         s = _rans_flat(n, p["lanes"])
@@ -2201,10 +2449,16 @@ def dec_rans(streams, p, info):
             # groups in turn: cube row t * B + k is data row t * B + k
             hist_row[:s.rows] = np.where(refs > 0, rows - refs, R)
         src = hist_row.reshape(s.levels, s.slots)
-    hist = _rans_decode_core(s, tables, src, A << P, _rans_read_core(r, s))
+    lanes = _rans_read_core(r, s)
+    mantissas = _rans_read_mantissas(r, s, n, info.cap, direct_limit) if bf16 else None
+    hist = _rans_decode_core(s, tables, src, A << P, lanes)
     out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
     if out is None:
         _rans_corrupt("a symbol uses an unused context")
+    if mantissas is not None:
+        if alphabet[-1] >= 512:
+            _rans_corrupt("sign+exponent symbol above 9 bits")
+        out = (out << 7) | _rans_decode_mantissas(s, mantissas, src, out, refs if contextual else None, n)
     out = out.reshape(-1).view(np.uint8)
     if tail:
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])
@@ -2219,13 +2473,13 @@ export default definePrimitive({
   id: 8,
   name: "rans",
   kind: "backend",
-  summary: "interleaved rANS, order-0 or conditioned on the row above / a reference row (u8 or u16 symbols)",
-  layout: "plain(model varints) | rowref: refs kind, plain(row refs) | lanes: warm-up steps, u32 states, u16 words | odd tail byte",
+  summary: "interleaved rANS, order-0 or conditioned on the row above / a reference row (u8, u16 or bf16 symbols)",
+  layout: "check | plain(model varints) | rowref: refs kind, plain(row refs) | lanes: warm-up steps, start states, u16 words | bf16: mantissa model and lanes | odd tail byte",
   params,
   encode,
   decode,
   arbitrary: fc.record({
-    symbol: fc.constantFrom("u8" as const, "u16" as const),
+    symbol: fc.constantFrom("u8" as const, "u16" as const, "bf16" as const),
     context: fc.constantFrom("none" as const, "above" as const, "rowref" as const),
     period: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 }), periodArbitrary.filter((v) => v <= PERIOD_MAX)),
     window: fc.integer({ min: 1, max: 12 }),

@@ -18,12 +18,13 @@ const bf16Fields = (sign: PipelineJson, exponent: PipelineJson, mantissa: Pipeli
 });
 
 /**
- * What `compress` uses for bf16 when no pipeline is given: sign+exponent coded by rANS under the
- * same column of the best-matching earlier row, mantissas (near-random) packed 7 bits and stored.
+ * What `compress` uses for bf16 when no pipeline is given: rANS on bf16 elements, sign+exponent
+ * under the same column of the best-matching earlier row, then the mantissas under that row's
+ * mantissa where the sign+exponent repeats.
  */
 const DEFAULT_BF16: BuiltinPipeline = {
-  json: { op: "bf16-se-m", next: [{ op: "rans", symbol: "u16", context: "rowref" }, { op: "store" }] },
-  summary: "bf16-se-m; rANS on sign+exponent under the best-matching earlier row, 7-bit mantissas stored",
+  json: { op: "rans", symbol: "bf16", context: "rowref" },
+  summary: "rANS on bf16: sign+exponent under the best-matching earlier row, mantissas under that row's where the sign+exponent repeats",
 };
 
 const CANDIDATES: Readonly<Record<string, BuiltinPipeline>> = {
