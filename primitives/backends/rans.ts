@@ -2127,12 +2127,14 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
     idx = np.arange(ks.size, dtype=np.int64)
     run = np.maximum.accumulate(np.where(change, idx, 0))
     depth = run % rows
-    span = min(window, rows) + 1
-    # the nearest row of the previous group, then the key columns' candidates
+    # each row's candidate distances (0: none): the nearest row of the previous group, then the
+    # key columns' candidates; distinct ones by sorting each row
+    groups = kt.shape[0]
+    cand = np.zeros((rows, 1 + groups * _RANS_CANDIDATES_PER_KEY), np.int32)
     r = np.arange(B, rows, dtype=np.int64)
     delta = 1 + r % B
-    near = delta <= window
-    codes = [r[near] * span + delta[near]]
+    cand[B:, 0] = np.where(delta <= window, delta, 0)
+    column = idx // rows
     for c in range(1, _RANS_CANDIDATES_PER_KEY + 1):
         at = run - c
         ok = depth >= c
@@ -2141,19 +2143,14 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
         r = row[ok]
         delta = r - row[at[ok]]
         near = delta <= window
-        codes.append(r[near] * span + delta[near])
-    codes = np.concatenate(codes)
-    # distinct (row, distance) pairs, by row
-    if rows * span <= _RANS_COUNT_TABLE_MAX:
-        mark = np.zeros(rows * span, bool)
-        mark[codes] = True
-        codes = np.flatnonzero(mark)
-    else:
-        codes = np.unique(codes)
+        cand[r[near], 1 + (c - 1) * groups + column[ok][near]] = delta[near]
+    cand.sort(axis=1)
+    keep = cand > 0
+    keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
     refs = np.zeros(rows, np.int64)
-    if codes.size:
-        pr = codes // span
-        delta = codes - pr * span
+    pr = np.nonzero(keep)[0]
+    if pr.size:
+        delta = cand[keep].astype(np.int64)
         pc = pr - delta
         score = np.empty(pr.size, np.int64)
         step = max(1, (8 * _RANS_CHUNK) // samples)
