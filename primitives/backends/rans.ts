@@ -734,6 +734,8 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
   const free = firstLimit(readLimit);
   // the context of a row's symbols when it has no context row (order-0: context 0)
   const fixedCtx = refs ? fixed : 0;
+  // contexts of a row's symbols at this step, found before decoding them (keeps the symbol loop branch-free)
+  const contexts = new Int32Array(width);
   let limits = 0;
   for (let t = 0; t < levels; t++)
     for (let j = 0; j < sub; j++) {
@@ -746,19 +748,21 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
         const lane0 = k * width;
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
+        if (back === 0) contexts.fill(fixedCtx, 0, end);
+        else if (!rule) for (let g = 0; g < end; g++) contexts[g] = dense[base + g - back];
+        else for (let g = 0, p = base; g < end; g++, p++) contexts[g] = rule.gate[p] ? rule.cls[dense[p - back]] : fixed;
         for (let g = 0, p = base, l = lane0; g < end; g++, p++, l++) {
           let x = states[l];
           const slot = x & mask;
-          const ctx = back > 0 ? (rule ? (rule.gate[p] ? rule.cls[dense[p - back]] : fixed) : dense[p - back]) : fixedCtx;
           if (direct) {
-            const e = (ctx << P) | slot;
+            const e = (contexts[g] << P) | slot;
             const sym = slotSymbol[e];
             if (sym < 0) corrupt(`unused context at symbol ${p}`);
             dense[p] = sym;
             const code = slotCode[e];
             x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
           } else {
-            const o = ordinal[ctx];
+            const o = ordinal[contexts[g]];
             if (o < 0) corrupt(`unused context at symbol ${p}`);
             let lo = start[o];
             let hi = start[o + 1] - 1;
@@ -1394,7 +1398,10 @@ def _rans_corrupt(message):
 
 
 def _rans_count(keys, space):
-    """np.bincount in chunks (bincount copies its input to intp: big temporaries cost page faults)."""
+    """np.bincount, in chunks unless keys are intp already (bincount copies other types to intp:
+    big temporaries cost page faults)."""
+    if keys.dtype == np.intp:
+        return np.bincount(keys, minlength=space)
     counts = np.zeros(space, np.int64)
     for a in range(0, keys.size, _RANS_CHUNK):
         part = np.bincount(keys[a:a + _RANS_CHUNK])
