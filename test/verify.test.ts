@@ -102,6 +102,24 @@ describe("the server glue keeps the Apex contract", { skip }, () => {
       const d = await post("/decompress", c.body);
       assert.equal(d.status, 200);
       assert.ok(Buffer.from(d.body).equals(Buffer.from(data)));
+      // the glue parses multipart itself: a quoted boundary, a preamble, another field first, and
+      // data holding CRLFs and a delimiter-like run of another boundary
+      const tricky = data.slice(0, 6000);
+      tricky.set(new TextEncoder().encode("\r\n--other\r\n\r\n"), 100);
+      const boundary = "----evocodecQ";
+      const text = (t: string) => new TextEncoder().encode(t);
+      const body = Buffer.concat([
+        text(`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n`),
+        text(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        tricky,
+        text(`\r\n--${boundary}--\r\n`),
+      ]);
+      const raw = await fetch(`${base}/compress`, { method: "POST", headers: { "content-type": `multipart/form-data; boundary="${boundary}"` }, body });
+      assert.equal(raw.status, 200);
+      const back = await post("/decompress", new Uint8Array(await raw.arrayBuffer()));
+      assert.ok(Buffer.from(back.body).equals(Buffer.from(tricky)), "the file part, byte for byte");
+      const plain = await fetch(`${base}/compress`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: tricky });
+      assert.equal(plain.status, 400, "a body that is not multipart/form-data has no field 'file'");
     } finally {
       await child.stop();
     }

@@ -4,11 +4,10 @@
 # detail message; the server keeps serving either way.
 import argparse
 import sys
-from typing import Optional
 
 import numpy as np
 import uvicorn
-from fastapi import FastAPI, File, HTTPException, UploadFile
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response
 
 app = FastAPI(title="evocodec matrix compression")
@@ -19,8 +18,52 @@ def health():
     return {"status": "healthy"}
 
 
-async def _upload(file):
-    data = await file.read() if file is not None else b""
+def _disposition_name(headers):
+    """The name parameter of a part's Content-Disposition header, or None."""
+    for line in headers.split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip().lower() != "content-disposition":
+            continue
+        for param in value.split(";")[1:]:
+            k, _, v = param.strip().partition("=")
+            if k.lower() == "name":
+                return v.strip().strip('"')
+    return None
+
+
+def _multipart_field(content_type, body, field):
+    """The bytes of one field of a multipart/form-data body, or None. Parsed here rather than by
+    the framework's UploadFile, which spools uploads over 1 MB to a temporary file: its time is
+    part of every timed request."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() != "multipart/form-data":
+        return None
+    boundary = None
+    for param in params.split(";"):
+        k, _, v = param.strip().partition("=")
+        if k.lower() == "boundary":
+            boundary = v.strip().strip('"')
+    if not boundary:
+        return None
+    delimiter = b"\r\n--" + boundary.encode("latin-1")
+    # the first delimiter may start the body; the data of a part never holds the delimiter
+    pos = body.find(delimiter[2:])
+    while pos >= 0 and (pos == 0 or body[pos - 2:pos] == b"\r\n"):
+        start = pos + len(delimiter) - 2
+        if body[start:start + 2] == b"--":
+            return None
+        head_end = body.find(b"\r\n\r\n", start)
+        end = body.find(delimiter, head_end + 4) if head_end >= 0 else -1
+        if end < 0:
+            return None
+        if _disposition_name(body[start:head_end].decode("latin-1")) == field:
+            return body[head_end + 4:end]
+        pos = end + 2
+    return None
+
+
+async def _upload(request):
+    data = _multipart_field(request.headers.get("content-type", ""), await request.body(), "file")
     if not data:
         raise HTTPException(status_code=400, detail="empty upload: send the bytes as multipart field 'file'")
     return data
@@ -35,13 +78,13 @@ def _respond(what, codec, data):
 
 
 @app.post("/compress")
-async def compress_endpoint(file: Optional[UploadFile] = File(None)):
-    return _respond("compress", compress_bytes, await _upload(file))
+async def compress_endpoint(request: Request):
+    return _respond("compress", compress_bytes, await _upload(request))
 
 
 @app.post("/decompress")
-async def decompress_endpoint(file: Optional[UploadFile] = File(None)):
-    return _respond("decompress", decompress_bytes, await _upload(file))
+async def decompress_endpoint(request: Request):
+    return _respond("decompress", decompress_bytes, await _upload(request))
 
 
 def warm_up():
