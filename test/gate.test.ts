@@ -11,6 +11,7 @@ import { primitiveByName } from "../primitives/index.js";
 import { Rng } from "../search/rng.js";
 import { randomGenome, seedGenomes } from "../search/genome.js";
 import { gate, gateNode } from "../search/gate.js";
+import { generateTensor } from "../src/data/synthetic.js";
 import { node } from "./support/roundtrip.js";
 
 const ACTIVATIONS = new URL("../../../shared/activations/", import.meta.url);
@@ -21,7 +22,7 @@ const corpus: Uint8Array[] = existsSync(ACTIVATIONS)
       .sort()
       .slice(0, 3)
       .map((f) => new Uint8Array(readFileSync(new URL(f, ACTIVATIONS)).subarray(0, 1 << 15)))
-  : [Uint8Array.from({ length: 1 << 15 }, (_, i) => (i * 2654435761) >>> 24)];
+  : [1, 2, 3].map((seed) => generateTensor({ name: "t", style: seed === 2 ? "gradients" : "activations", rows: 64, cols: 256, seed, specials: seed === 3 }).bytes);
 
 const zstd1 = (): PipelineNode => node(primitiveByName("zstd")!, { level: 1 });
 
