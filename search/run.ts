@@ -173,7 +173,8 @@ export const scoreEvaluation = (
   const t = totals(files);
   const predicted = files.map((f) => predictPythonSeconds(model, root, (f.streams ?? []).map((s) => s.inputBytes)));
   const factor = timing?.files ? measuredFactor(timing.files, files, predicted) : undefined;
-  const py = predicted.map((p) => ({ encodeSec: p.encodeSec * (factor ?? 1), decodeSec: p.decodeSec * (factor ?? 1), totalSec: p.totalSec * (factor ?? 1) }));
+  const k = factor ?? 1;
+  const py = predicted.map((p) => ({ encodeSec: p.encodeSec * k, decodeSec: p.decodeSec * k, totalSec: p.totalSec * k }));
   const perFileScore = files.map((f, i) => apexScore((f.compressedBytes ?? f.originalBytes) / Math.max(1, f.originalBytes), py[i].totalSec * interfaceFactor));
   return {
     hash,
