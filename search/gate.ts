@@ -128,7 +128,11 @@ export const gateNode = (node: PipelineNode, corpus: readonly Uint8Array[], opts
   const seed = opts.seed ?? seedOf(node);
   const decode = freshDecoder(node);
   const roundTrip = (input: Uint8Array, decoy?: Uint8Array): void => {
-    const { frame } = encodeFrame(node, input);
+    // the encoder gets a copy: one that writes into its input (e.g. through Buffer#slice, a view)
+    // must fail, and the input must stay as it was for the report
+    const scratch = new Uint8Array(input);
+    const { frame } = encodeFrame(node, scratch);
+    if (Buffer.compare(scratch, input) !== 0) throw new Error("the encoder changed its input");
     if (decoy)
       try {
         encodeFrame(node, decoy);

@@ -144,6 +144,29 @@ describe("the gate catches broken primitives", () => {
     assert.match(result.counterexample.error, /odd length refused/);
   });
 
+  it("an encoder that writes into its input fails the gate, though its frames decode to what it left", () => {
+    const scribbler = definePrimitive({
+      id: 244,
+      name: "test-scribbler",
+      kind: "transform",
+      summary: "clears the low bit of every byte of its input, then copies it",
+      layout: "input bytes with bit 0 cleared",
+      params: {},
+      encode: (input) => {
+        for (let i = 0; i < input.length; i++) input[i] &= 0xfe;
+        return { streams: [input.slice()], params: {} };
+      },
+      decode: ([s]) => s.slice(),
+      python: "",
+    });
+    const result = gateNode(node(scribbler, {}, [zstd1()]), [], { numRuns: 100, seed: 3 });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.match(result.counterexample.error, /encoder changed its input/);
+    const input = unhex(result.counterexample.input);
+    assert.ok(input.length <= 2 && input.some((b) => b & 1), `shrunk to a byte with its low bit set: ${result.counterexample.input}`);
+  });
+
   it("a registered pipeline goes through the shipped decoder (decodeFrame)", () => {
     const g = { op: "bf16-fields", next: [{ op: "zstd" }, { op: "zstd" }, { op: "zstd" }] };
     const frame = encodeFrame(parsePipeline(g), corpus[0]).frame;
