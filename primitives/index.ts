@@ -19,6 +19,7 @@ import fp32Fields from "./splits/fp32-fields.js";
 import sparse from "./splits/sparse.js";
 import bf16SeM from "./splits/bf16-se-m.js";
 import rowEq from "./splits/row-eq.js";
+import lowBits from "./splits/low-bits.js";
 // transforms (ids 32-63)
 import delta from "./transforms/delta.js";
 import xorPrev from "./transforms/xor-prev.js";
@@ -49,6 +50,7 @@ export const PRIMITIVES: readonly Primitive[] = [
   sparse,
   bf16SeM,
   rowEq,
+  lowBits,
   // transforms
   delta,
   xorPrev,

@@ -99,6 +99,8 @@ const TABLE: Readonly<Record<string, (p: Params) => Signature>> = {
     split(NUMERIC, () => ["bits", "u8"]),
   ),
   "bf16-se-m": () => split(["bf16"], () => ["u16", "opaque"]),
+  // the high part keeps the element layout; the low bits are near-random
+  "low-bits": byWidth(split(WORDS, (t) => [t, "opaque"]), split(["u8"], () => ["u8", "opaque"]), split([], () => ["u8", "opaque"])),
   "row-eq": byWidth(split(WORDS, (t) => ["bits", t]), split(["u8"], () => ["bits", "u8"])),
   // transforms
   delta: arithmetic,

@@ -127,6 +127,42 @@ describe("bf16 splits", () => {
   });
 });
 
+describe("low-bits", () => {
+  /** Little-endian value of each whole `width`-byte element. */
+  const elements = (b: Uint8Array, width: number): number[] =>
+    Array.from({ length: Math.floor(b.length / width) }, (_, i) => {
+      let v = 0;
+      for (let j = width - 1; j >= 0; j--) v = v * 256 + b[i * width + j];
+      return v;
+    });
+  const params = fc.integer({ min: 1, max: 4 }).chain((width) => fc.record({ width: fc.constant(width), bits: fc.integer({ min: 1, max: 8 * width - 1 }) }));
+
+  it("clears the low bits in place, packs them MSB-first, keeps the tail, and round-trips", () =>
+    check(
+      fc.property(anyBytes, params, (input, p) => {
+        const [high, low] = prim("low-bits").encode(input, p).streams;
+        const m = 2 ** p.bits;
+        const count = Math.floor(input.length / p.width);
+        assert.deepEqual(elements(high, p.width), elements(input, p.width).map((x) => x - (x % m)));
+        equalBytes(high.subarray(count * p.width), input.subarray(count * p.width), "tail");
+        equalBytes(low, packBits(elements(input, p.width).map((x) => x % m), p.bits), "low bits");
+        roundTrips(prim("low-bits"), p, input);
+      }),
+    ));
+
+  it("on bf16 with 4 bits, the high stream's mantissas take at most 8 values", () =>
+    check(
+      fc.property(bf16Tensor(), (t) => {
+        const [high] = prim("low-bits").encode(t, { width: 2, bits: 4 }).streams;
+        assert.ok(new Set(u16s(high).map((x) => x & 0x7f)).size <= 8);
+      }),
+    ));
+
+  it("refuses bits that do not fit the element", () => {
+    assert.equal(reasonOf(() => prim("low-bits").encode(Uint8Array.of(1, 2), { width: 1, bits: 8 })), "bad-params");
+  });
+});
+
 describe("byte-planes", () => {
   it("width 2 on bf16 puts the low bytes in plane 0 and the sign+exponent bytes in plane 1", () =>
     check(
@@ -292,6 +328,10 @@ describe("decoders refuse inconsistent streams, in TypeScript and in Python", ()
     ["fp32-fields", {}, [u8(0), u8(1), u8(0, 0, 0, 1, 2, 3, 4)], "length-mismatch"],
     ["byte-planes", { width: 2 }, [u8(1, 2, 3), u8(1)], "length-mismatch"],
     ["byte-planes", { width: 4 }, [u8(1, 2), u8(1), u8(1, 2), u8(1)], "length-mismatch"],
+    ["low-bits", { width: 2, bits: 4 }, [u8(0x10, 0, 0x20, 0), u8(0x12, 0)], "length-mismatch"],
+    ["low-bits", { width: 2, bits: 3 }, [u8(0x10, 0), u8(0x21)], "corrupt-payload"],
+    ["low-bits", { width: 2, bits: 4 }, [u8(0x11, 0), u8(0x20)], "corrupt-payload"],
+    ["low-bits", { width: 1, bits: 8 }, [u8(0), u8(0)], "bad-params"],
     ["sparse", { width: 2 }, [u8(), u8()], "length-mismatch"],
     ["sparse", { width: 2 }, [u8(8, 0), u8()], "corrupt-payload"],
     ["sparse", { width: 2 }, [u8(1), u8()], "corrupt-payload"],
