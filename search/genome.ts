@@ -96,15 +96,28 @@ export const randomParams = (prim: Primitive, rng: Rng): Params => {
 };
 
 /**
- * A different admissible value for one parameter: a nearby int step (levels, periods), or a value
+ * Nearby admissible values of an int parameter, in a fixed order: the next values up and down
+ * and, on wide ranges (windows, lane counts), half and double, since a step of one is invisible
+ * there. An `auto` value (0 where the range starts at 0 and 0 is the default) has no neighbours:
+ * 1 or 2 is not near "detect it".
+ */
+export const nearbyValues = (spec: ParamSpec, current: number): number[] => {
+  if (spec.kind !== "int" || (current === 0 && spec.min === 0 && spec.default === 0)) return [];
+  const wide = spec.max - spec.min > 64;
+  const steps = wide ? [current - 1, current + 1, Math.floor(current / 2), current * 2] : [current - 1, current + 1, current - 2, current + 2];
+  const out: number[] = [];
+  for (const v of steps) if (v >= spec.min && v <= spec.max && v !== current && !out.includes(v)) out.push(v);
+  return out;
+};
+
+/**
+ * A different admissible value for one parameter: a nearby int (see nearbyValues), or a value
  * redrawn from the primitive's arbitrary (what it marks worth exploring); undefined if none exists.
  */
 export const tweakParam = (prim: Primitive, key: string, current: number | string, rng: Rng): number | string | undefined => {
   const spec = prim.params[key];
-  if (spec.kind === "int" && typeof current === "number" && spec.max > spec.min && rng.chance(0.6)) {
-    const v = Math.min(spec.max, Math.max(spec.min, current + rng.pick([-2, -1, 1, 2])));
-    return v !== current ? v : current < spec.max ? current + 1 : current - 1;
-  }
+  const near = typeof current === "number" ? nearbyValues(spec, current) : [];
+  if (near.length > 0 && rng.chance(0.6)) return rng.pick(near);
   for (let i = 0; i < 4; i++) {
     const v = randomParams(prim, rng)[key];
     if (v !== current) return v;

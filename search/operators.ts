@@ -9,6 +9,7 @@ import {
   DEFAULT_LIMITS,
   genomeHash,
   makeNode,
+  nearbyValues,
   nodeDepth,
   nodeSize,
   randomBackend,
@@ -133,6 +134,34 @@ const accept = (child: PipelineNode | undefined, parentTypeErrors: number, limit
   if (!child || !withinLimits(child, limits) || typeErrors(child).length > parentTypeErrors) return undefined;
   const genome = toJson(parsePipeline(toJson(child)));
   return parentHashes.includes(genomeHash(genome)) ? undefined : genome;
+};
+
+/**
+ * Every genome one parameter away from `g`, in a fixed order: each other value of an enum, the
+ * nearby values of an int (nearbyValues) and the default of a parameter that has left it. The
+ * edited node keeps its children where they still fit (random backends elsewhere, from `rng`);
+ * results obey the mutations' rules (limits, no new type errors, different from g).
+ */
+export const neighbours = (g: Genome, rng: Rng, limits: Limits = DEFAULT_LIMITS): Genome[] => {
+  const root = parsePipeline(g);
+  const errors = typeErrors(root).length;
+  const hashes = [genomeHash(g)];
+  const out = new Map<string, Genome>();
+  for (const site of sites(root)) {
+    const { prim, params } = site.node;
+    for (const [key, spec] of Object.entries(prim.params)) {
+      const current = params[key];
+      const values: (number | string)[] = spec.kind === "enum" ? spec.values.filter((v) => v !== current) : nearbyValues(spec, current as number);
+      if (current !== spec.default && !values.includes(spec.default)) values.push(spec.default);
+      for (const value of values) {
+        const next = { ...params, [key]: value };
+        if (!accepts(prim, next, site.input)) continue;
+        const genome = accept(replaceAt(root, site.path, refit(site, prim, next, site.node.children, rng)), errors, limits, hashes);
+        if (genome) out.set(genomeHash(genome), genome);
+      }
+    }
+  }
+  return [...out.values()];
 };
 
 const TRIES = 24;

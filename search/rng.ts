@@ -39,6 +39,15 @@ export class Rng {
     if (xs.length === 0) throw new RangeError("Rng.pick from an empty list");
     return xs[this.int(0, xs.length - 1)];
   }
+  /** A shuffled copy (Fisher-Yates). */
+  shuffle<T>(xs: readonly T[]): T[] {
+    const out = xs.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
   /** True with probability p. */
   chance(p: number): boolean {
     return this.next() < p;

@@ -22,7 +22,7 @@ import { createHash } from "node:crypto";
 import { SearchError } from "./errors.js";
 import { codecBuildHash, loadCorpus, totals, type Corpus } from "./fitness.js";
 import { canonicalize, genomeHash, genomeSize, randomGenome, seedGenomes, type Genome, type Limits } from "./genome.js";
-import { crossover, mutate } from "./operators.js";
+import { crossover, mutate, neighbours } from "./operators.js";
 import { CandidateFailure, EvalPool, type EvalPoolApi } from "./pool.js";
 import { loadExtraPrimitives, shareCorpus, type SharedCorpus } from "./protocol.js";
 import { ensureCalibration, machineId, nominalModel, predictPythonSeconds, type PythonCostModel } from "./python-cost.js";
@@ -51,6 +51,8 @@ export interface RunConfig {
   readonly remeasureTop: number;
   readonly crossoverRate: number;
   readonly tournamentSize: number;
+  /** Share of each generation's children that are untried one-parameter neighbours of the best survivors (runs stored before it: DEFAULT_CONFIG's). */
+  readonly localShare?: number;
   readonly limits?: Partial<Limits>;
   /** false: fixed nominal Python figures instead of the calibrated model. */
   readonly calibrate: boolean;
@@ -136,6 +138,7 @@ export const DEFAULT_CONFIG = {
   remeasureTop: 3,
   crossoverRate: 0.3,
   tournamentSize: 2,
+  localShare: 0.25,
   calibrate: true,
 };
 
@@ -270,9 +273,36 @@ const initialCandidates = (config: RunConfig, rng: Rng): Candidate[] => {
   return out;
 };
 
-const breed = (config: RunConfig, parents: readonly Scored[], rng: Rng): Candidate[] => {
+/**
+ * Local search: up to localShare * P untried one-parameter neighbours of the best survivors (the
+ * best's first, then the next's). Evaluations are expensive and most random edits of a good genome
+ * are worse, so an elite's parameters are swept systematically while the rest of the generation
+ * explores.
+ */
+const localChildren = (config: RunConfig, parents: readonly Scored[], rng: Rng, seen: Set<string>): Candidate[] => {
+  const want = Math.round((config.localShare ?? DEFAULT_CONFIG.localShare) * config.population);
   const out: Candidate[] = [];
-  const seen = new Set(parents.map((p) => p.hash));
+  const ranked = [...parents].sort((a, b) => fitnessKey(b, "apex") - fitnessKey(a, "apex"));
+  for (const parent of ranked) {
+    for (const genome of rng.shuffle(neighbours(parent.genome, rng, limitsOf(config)))) {
+      if (out.length >= want) return out;
+      const child = candidateOf(genome, [parent.hash], "neighbour");
+      if (seen.has(child.hash) || !allowed(config, child.genome)) continue;
+      seen.add(child.hash);
+      out.push(child);
+    }
+  }
+  return out;
+};
+
+/**
+ * P children of the survivors: local search first (localChildren), then tournament parents and
+ * crossover or mutation. No child repeats a genome this run has already tried (`tried`: every
+ * committed candidate of earlier generations), so every slot is a new evaluation.
+ */
+const breed = (config: RunConfig, parents: readonly Scored[], rng: Rng, tried: ReadonlySet<string>): Candidate[] => {
+  const seen = new Set([...tried, ...parents.map((p) => p.hash)]);
+  const out = localChildren(config, parents, rng, seen);
   for (let attempt = 0; out.length < config.population && attempt < config.population * 8; attempt++) {
     let child: Candidate;
     if (parents.length >= 2 && rng.chance(config.crossoverRate)) {
@@ -543,6 +573,8 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       }
       g = last.idx + 1;
     }
+    // what earlier generations proposed (committed with each generation, so a resumed run breeds the same children)
+    const tried = new Set((yield* store.lineageOfRun(run)).map((l) => l.child));
     const counts = { evaluated: 0, cached: 0, failed: 0 };
     let stoppedBy: RunSummary["stoppedBy"] = "generations";
     const limit = config.generations ?? Infinity;
@@ -553,7 +585,7 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       }
       const rng = generationRng(config.seed, g);
       const rngState = String(rng.state());
-      const candidates = g === 0 ? initialCandidates(config, rng) : breed(config, population, rng);
+      const candidates = g === 0 ? initialCandidates(config, rng) : breed(config, population, rng, tried);
       ctx.emit({ type: "generation-start", generation: g, candidates: candidates.length });
       const gen = g;
       let outcomes: readonly Outcome[] = yield* Effect.forEach(
@@ -596,6 +628,7 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
         survivors.map(memberRow),
         candidates.filter((c) => evaluatedHashes.has(c.hash)).map((c) => ({ child: c.hash, parents: c.parents, operator: c.operator, generation: g })),
       );
+      for (const h of evaluatedHashes) tried.add(h);
       population = survivors;
       const elapsedMs = Date.now() - started;
       const perGen = elapsedMs / (g + 1 - (done.length > 0 ? done[done.length - 1].idx + 1 : 0));

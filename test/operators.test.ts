@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { decodeFrame, encodeFrame, parsePipeline } from "../src/codec/index.js";
 import { Rng } from "../search/rng.js";
-import { canonicalize, DEFAULT_LIMITS, genomeDepth, genomeHash, genomeSize, randomGenome, seedGenomes, type Genome, type Limits } from "../search/genome.js";
-import { crossover, mutate, OPERATORS, type Operator } from "../search/operators.js";
+import { canonicalize, DEFAULT_LIMITS, genomeDepth, genomeHash, genomeSize, nearbyValues, randomGenome, seedGenomes, type Genome, type Limits } from "../search/genome.js";
+import { int } from "../src/codec/primitive.js";
+import { crossover, mutate, neighbours, OPERATORS, type Operator } from "../search/operators.js";
 import { typeErrors } from "../search/types.js";
 import { adversarialBytes } from "./support/data.js";
 import { check, equalBytes } from "./support/roundtrip.js";
@@ -92,6 +93,49 @@ describe("mutate", () => {
       const { genome } = mutate(odd, rng);
       assert.ok(typeErrors(parsePipeline(genome)).length <= before);
     }
+  });
+});
+
+describe("neighbours (the local search's moves)", () => {
+  /** The parameter edits that turn a into b: [path.key, from, to] for every differing parameter. */
+  const edits = (a: Genome, b: Genome, at = "$"): [string, unknown, unknown][] => {
+    const out: [string, unknown, unknown][] = [];
+    if (a.op !== b.op) return [[at, a.op, b.op]];
+    for (const k of Object.keys(a)) if (k !== "op" && k !== "next" && a[k] !== b[k]) out.push([`${at}.${k}`, a[k], b[k]]);
+    (a.next ?? []).forEach((c, i) => b.next?.[i] && out.push(...edits(c, b.next[i], `${at}.next[${i}]`)));
+    return out;
+  };
+
+  it("are valid genomes one parameter away from their parent, all different", () =>
+    check(
+      fc.property(fc.integer(), limitsArb, adversarialBytes, (seed, limits, input) => {
+        const rng = new Rng(seed);
+        const parent = randomGenome(rng, limits);
+        const found = neighbours(parent, rng, limits);
+        assert.equal(new Set(found.map(genomeHash)).size, found.length, "distinct");
+        for (const n of found.slice(0, 6)) {
+          assertValidChild(n, [parent], limits, input);
+          if (n.op === parent.op && (n.next ?? []).length === (parent.next ?? []).length) assert.ok(edits(parent, n).length >= 1);
+        }
+      }),
+      100,
+    ));
+
+  it("of the default pipeline: the other word symbols and contexts, smaller windows, nothing from an auto value", () => {
+    const g = canonicalize({ op: "rans", symbol: "bf16", context: "rowref" });
+    const found = neighbours(g, new Rng(1));
+    const changed = found.map((n) => edits(g, n).map(([k, , to]) => `${k.slice(2)}=${to}`).join(","));
+    for (const want of ["symbol=u16", "context=none", "context=above", "window=65534", "window=32767"]) assert.ok(changed.includes(want), `${want} in ${changed}`);
+    assert.ok(!changed.some((c) => /^(period|blockRows|lanes|precision)=/.test(c)), `auto parameters stay auto: ${changed}`);
+    assert.ok(!changed.includes("symbol=u8"), "byte symbols do not fit bf16 words (search/types.ts)");
+  });
+
+  it("nearby ints: steps of one and two on narrow ranges, also half and double on wide ones, none from auto", () => {
+    assert.deepEqual(nearbyValues(int(1, 22, 3, "level"), 3), [2, 4, 1, 5]);
+    assert.deepEqual(nearbyValues(int(1, 22, 3, "level"), 22), [21, 20]);
+    assert.deepEqual(nearbyValues(int(1, 65535, 65535, "window"), 1000), [999, 1001, 500, 2000]);
+    assert.deepEqual(nearbyValues(int(0, 65535, 0, "lanes (0 = auto)"), 0), []);
+    assert.deepEqual(nearbyValues(int(0, 65535, 0, "lanes (0 = auto)"), 64), [63, 65, 32, 128]);
   });
 });
 
