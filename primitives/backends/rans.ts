@@ -1381,6 +1381,8 @@ import zlib
 
 _RANS_LOW = 1 << 16
 _RANS_CHUNK = 1 << 15
+# elements per chunk of a bulk count or gather: their intp temporaries stay below the mmap threshold
+_RANS_BULK = 1 << 20
 _RANS_TARGET_STEPS = 256
 _RANS_PLAIN_STEPS = 16
 _RANS_KEY_COLUMNS = 48
@@ -1391,6 +1393,7 @@ _RANS_LANES_MAX = 65535
 _RANS_BLOCK_ROWS_MAX = 1 << 30
 _RANS_COUNT_TABLE_MAX = 1 << 22
 _RANS_LOG_FRAC = 12
+_RANS_MANTISSA_CONTEXTS = 9
 
 
 def _rans_corrupt(message):
@@ -1398,24 +1401,24 @@ def _rans_corrupt(message):
 
 
 def _rans_count(keys, space):
-    """np.bincount, in chunks unless keys are intp already (bincount copies other types to intp:
-    big temporaries cost page faults)."""
-    if keys.dtype == np.intp:
+    """np.bincount with at least space counts, in chunks (bincount copies keys to intp: temporaries
+    past the heap's mmap threshold would page-fault afresh)."""
+    if keys.size <= _RANS_BULK or keys.dtype == np.intp:
         return np.bincount(keys, minlength=space)
     counts = np.zeros(space, np.int64)
-    for a in range(0, keys.size, _RANS_CHUNK):
-        part = np.bincount(keys[a:a + _RANS_CHUNK])
+    for a in range(0, keys.size, _RANS_BULK):
+        part = np.bincount(keys[a:a + _RANS_BULK])
         counts[:part.size] += part
     return counts
 
 
 def _rans_gather(table, index, dtype):
-    """table[index] in chunks, as dtype."""
+    """table[index] as dtype, in chunks (take copies the index to intp)."""
     out = np.empty(index.shape, dtype)
     flat_in, flat_out = index.reshape(-1), out.reshape(-1)
     table = table.astype(dtype)
-    for a in range(0, flat_in.size, _RANS_CHUNK):
-        np.take(table, flat_in[a:a + _RANS_CHUNK], out=flat_out[a:a + _RANS_CHUNK])
+    for a in range(0, flat_in.size, _RANS_BULK):
+        table.take(flat_in[a:a + _RANS_BULK], out=flat_out[a:a + _RANS_BULK], mode="clip")
     return out
 
 
@@ -1599,22 +1602,44 @@ class _RansModel(object):
     pass
 
 
-def _rans_keys(dense, refs, cols, alphabet):
-    """Context key of every position: ctx * alphabet + symbol (ctx = symbol refs[row] rows up, or A)."""
+def _rans_grid(v, rows, cols):
+    """v as [rows, cols], zero-padded past its end."""
+    if v.size == rows * cols:
+        return v.reshape(rows, cols)
+    g = np.zeros((rows, cols), v.dtype)
+    g.reshape(-1)[:v.size] = v
+    return g
+
+
+def _rans_keys(dense, refs, cols, alphabet, man=None):
+    """Context key of every position: ctx * alphabet + symbol (ctx = the symbol refs[row] rows up,
+    or alphabet where refs is 0). With man (bf16 mantissas), also each mantissa's key
+    128 * context id + mantissa (the id as mantissaContexts in rans.ts: 1 + the top 3 mantissa bits
+    of the context row's element where its sign+exponent equals this one's, else 0)."""
     n = dense.size
     rows = refs.size
-    if n == rows * cols:
-        grid = dense.reshape(rows, cols)
-    else:
-        grid = np.zeros((rows, cols), dense.dtype)
-        grid.reshape(-1)[:n] = dense
-    r = np.arange(rows, dtype=np.int64)
-    keys = np.take(grid, np.where(refs > 0, r - refs, 0), axis=0)
+    grid = _rans_grid(dense, rows, cols)
+    src = np.arange(rows, dtype=np.int64) - refs
+    fixed = refs == 0
+    # context symbols (a row without context takes itself; replaced below)
+    keys = grid.take(src, axis=0)
+    man_keys = None
+    if man is not None:
+        man_g = _rans_grid(man, rows, cols)
+        same = keys == grid
+        same[fixed] = False
+        ids = man_g.take(src, axis=0)
+        ids >>= 4
+        ids += 1
+        ids *= same
+        man_keys = ids.astype(np.uint16)
+        man_keys <<= 7
+        man_keys |= man_g
+        man_keys = man_keys.reshape(-1)[:n]
     keys *= alphabet
     keys += grid
-    fixed = np.flatnonzero(refs == 0)
     keys[fixed] = grid[fixed] + alphabet * alphabet
-    return keys.reshape(-1)[:n]
+    return keys.reshape(-1)[:n], man_keys
 
 
 def _rans_sampled_bits(sig, refs, alphabet):
@@ -1638,18 +1663,18 @@ def _rans_sampled_bits(sig, refs, alphabet):
     return _rans_sum_clogc(by_ctx) - _rans_sum_clogc(joint)
 
 
-def _rans_build_model(keys, space, alphabet, max_precision):
-    """Scales and frequencies of the (context, symbol) pairs of keys = context * alphabet + symbol < space."""
+def _rans_pair_counts(keys, space):
+    """Distinct keys below space, ascending, and their counts (a count table when it fits)."""
     if space <= _RANS_COUNT_TABLE_MAX:
         table = _rans_count(keys, space)
         pair_keys = np.flatnonzero(table)
-        counts = table[pair_keys]
-        index = np.zeros(table.size, np.int64)
-        index[pair_keys] = np.arange(pair_keys.size)
-        key_pair = index
-    else:
-        pair_keys, counts = np.unique(keys, return_counts=True)
-        key_pair = None
+        return pair_keys, table[pair_keys]
+    return np.unique(keys, return_counts=True)
+
+
+def _rans_build_model(pair_keys, counts, alphabet, max_precision):
+    """Scales and frequencies of the (context, symbol) pairs pair_keys = context * alphabet + symbol
+    (ascending) seen counts times."""
     m = _RansModel()
     pair_ctx = pair_keys // alphabet
     m.symbol = pair_keys - pair_ctx * alphabet
@@ -1668,115 +1693,138 @@ def _rans_build_model(keys, space, alphabet, max_precision):
     cum = np.cumsum(m.freq) - m.freq
     m.cum = cum - cum[starts][seg]
     m.pair_keys = pair_keys
-    m.key_pair = key_pair
     return m
 
 
-def _rans_key_tables(m, keys, space):
-    """Frequency and cumulative frequency (float64) by key (the last entry: idle lanes), and the
-    keys as indices into them."""
+def _rans_stream(m, keys, space, table_keys=None):
+    """A stream for the encoder: frequency and cumulative frequency (float64) by key (the last entry:
+    idle lanes), the keys as indices into them, the precision. table_keys: the key of each model pair
+    (default: its pair key)."""
     M = 1 << m.precision
-    if m.key_pair is not None:
+    if space <= _RANS_COUNT_TABLE_MAX:
         f_key = np.full(space + 1, M, np.float64)
         c_key = np.zeros(space + 1, np.float64)
-        f_key[m.pair_keys] = m.freq
-        c_key[m.pair_keys] = m.cum
-        return f_key, c_key, keys
+        at = m.pair_keys if table_keys is None else table_keys
+        f_key[at] = m.freq
+        c_key[at] = m.cum
+        return f_key, c_key, keys, m.precision
     f_key = np.append(m.freq.astype(np.float64), M)
     c_key = np.append(m.cum.astype(np.float64), 0)
-    return f_key, c_key, np.searchsorted(m.pair_keys, keys)
+    return f_key, c_key, np.searchsorted(m.pair_keys, keys), m.precision
 
 
-class _RansStepKeys(object):
-    """Keys of the positions of each step in lane order (idle lanes: idle_key)."""
-
-    def __init__(self, s, keys, idle_key):
-        self.L = s.lanes
-        self.idle_key = idle_key
-        # groups of whole rows one step each (or one row in sub-steps) are the keys in data order
-        if not s.blocked and s.sub * s.width == s.cols and (s.sub == 1 or s.slots == 1):
-            self.keys = keys
-        else:
-            rows_p, cols_p = s.levels * s.slots, s.sub * s.width
-            grid = np.full((rows_p, cols_p), idle_key, keys.dtype)
-            full = keys.size // s.cols
-            grid[:full, :s.cols] = keys[:full * s.cols].reshape(full, s.cols)
-            if keys.size > full * s.cols:
-                grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
-            self.keys = np.ascontiguousarray(s.to_cube(grid)).reshape(-1)
-
-    def __call__(self, st0, st1):
-        """Keys of steps st0..st1-1, step after step."""
-        part = self.keys[st0 * self.L:st1 * self.L]
-        if part.size == (st1 - st0) * self.L:
-            return part
-        out = np.full((st1 - st0) * self.L, self.idle_key, self.keys.dtype)
-        out[:part.size] = part
-        return out
+def _rans_step_keys(s, keys, idle, out):
+    """Writes keys (data order) to out [steps, lanes] in step order, idle where a lane has no symbol."""
+    if not s.blocked and s.sub * s.width == s.cols and (s.sub == 1 or s.slots == 1):
+        # whole rows one step each (or one row in sub-steps): data order is step order
+        full = keys.size // s.lanes
+        out[:full] = keys[:full * s.lanes].reshape(full, s.lanes)
+        if full < s.steps:
+            out[full:] = idle
+            out[full, :keys.size - full * s.lanes] = keys[full * s.lanes:]
+        return
+    grid = np.full((s.levels * s.slots, s.sub * s.width), idle, out.dtype)
+    full = keys.size // s.cols
+    grid[:full, :s.cols] = keys[:full * s.cols].reshape(full, s.cols)
+    if keys.size > full * s.cols:
+        grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
+    out[...] = s.to_cube(grid).reshape(s.steps, s.lanes)
 
 
-def _rans_encode_core(s, f_key, c_key, step_keys, precision):
-    """Runs the schedule backwards: warm-up steps, final states, words (in decode order)."""
-    L = s.lanes
-    M = float(1 << precision)
-    unit = float(1 << (32 - precision))
-    x = np.ones(L)
-    # per run of steps: frequencies, cumulative frequencies, emit limits f * 2^(32-P) and M - f
-    # (fewer, larger gathers and arithmetic out of the step loop)
-    run = max(1, min(s.steps, _RANS_CHUNK // L))
-    f_run = np.empty(run * L)
-    c_run = np.empty(run * L)
-    lim_run = np.empty(run * L)
-    mf_run = np.empty(run * L)
-    q = np.empty(L)
-    e = np.empty(L, bool)
-    warm = np.zeros(L, np.int64)
+def _rans_encode_lanes(s, streams):
+    """Runs the schedule backwards for streams that share it, their lanes side by side (one numpy
+    call a step serves all). Per stream: warm-up steps, final states, words (in decode order)."""
+    K, L = len(streams), s.lanes
+    W = K * L
+    # one frequency table and one cumulative table for all streams (their keys offset)
+    base = np.cumsum([0] + [f.size for f, c, keys, P in streams])
+    f_key = np.concatenate([f for f, c, keys, P in streams])
+    c_key = np.concatenate([c for f, c, keys, P in streams])
+    top = int(base[-1])
+    index = np.empty((s.steps, K, L), np.int16 if top <= (1 << 15) else np.int32 if top <= (1 << 31) else np.int64)
+    for k, (f, c, keys, P) in enumerate(streams):
+        _rans_step_keys(s, keys, f.size - 1, index[:, k])
+        if base[k]:
+            index[:, k] += base[k]
+    index = index.reshape(s.steps, W)
+    # per lane: its stream's 2^(32-P) (emit limit f * 2^(32-P)) and M = 2^P
+    unit = np.repeat([float(1 << (32 - P)) for f, c, keys, P in streams], L)
+    M = np.repeat([float(1 << P) for f, c, keys, P in streams], L)
+    # per run of steps: frequencies, cumulative frequencies, emit limits and M - f (fewer, larger
+    # gathers and arithmetic out of the step loop)
+    run = max(1, min(s.steps, _RANS_CHUNK // W))
+    f_run = np.empty((run, W))
+    c_run = np.empty((run, W))
+    lim_run = np.empty((run, W))
+    mf_run = np.empty((run, W))
+    x = np.ones(W)
+    q = np.empty(W)
+    emit = np.empty((s.steps, W), bool)
+    warm = np.zeros(W, np.int64)
     # lanes without symbols stay at state 1 (warm-up) throughout: count the others while they warm up
-    idle = L - s.first_step_symbols()
+    idle = K * (L - s.first_step_symbols())
     warming = True
     chunks = []
-    # the step loop pays per Python operation: bound methods, positional outputs
+    # the step loop pays per Python operation: bound methods, positional outputs, arrays for
+    # constants (a Python scalar operand costs more than the arithmetic on a few thousand lanes)
     append = chunks.append
-    ge, mul, floor, div = np.greater_equal, np.multiply, np.floor, np.divide
-    shrink = 1.0 / 65536 - 1.0
+    ge, less, add, mul, floor, div = np.greater_equal, np.less, np.add, np.multiply, np.floor, np.divide
+    low = np.full(W, float(_RANS_LOW))
+    inv = np.full(W, 1.0 / 65536)
     for st in range(s.steps - 1, -1, -1):
         if (s.steps - 1 - st) % run == 0:
             st0 = max(0, st + 1 - run)
-            k = step_keys(st0, st + 1)
-            size = k.size
-            f_key.take(k, out=f_run[:size])
-            c_key.take(k, out=c_run[:size])
-            np.multiply(f_run[:size], unit, out=lim_run[:size])
+            size = st + 1 - st0
+            # take is fastest with intp indices in "wrap" mode (all are in range)
+            k = index[st0:st + 1].astype(np.intp)
+            f_key.take(k, out=f_run[:size], mode="wrap")
+            c_key.take(k, out=c_run[:size], mode="wrap")
+            mul(f_run[:size], unit, lim_run[:size])
             np.subtract(M, f_run[:size], out=mf_run[:size])
-        o = (st - st0) * L
-        f, c, lim, mf = f_run[o:o + L], c_run[o:o + L], lim_run[o:o + L], mf_run[o:o + L]
+        i = st - st0
+        f, c, lim, mf, e = f_run[i], c_run[i], lim_run[i], mf_run[i], emit[st]
         if warming:
-            np.less(x, _RANS_LOW, out=e)
+            less(x, low, e)
             warm += e
             warming = np.count_nonzero(e) > idle
         ge(x, lim, e)
-        append(x.compress(e))
-        # emitting lanes shift by 16 bits: x * (1 - e * (1 - 2^-16)), floored (a masked ufunc is slow)
-        mul(e, shrink, q)
-        q += 1.0
-        x *= q
-        floor(x, x)
+        # emitting lanes (a few) give their state and shift it by 16 bits
+        lanes = e.nonzero()[0]
+        y = x.take(lanes)
+        append(y)
+        y = mul(y, inv[:lanes.size])
+        floor(y, y)
+        x[lanes] = y
         # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
         div(x, f, q)
         floor(q, q)
-        q *= mf
-        x += q
-        x += c
+        mul(q, mf, q)
+        add(x, q, x)
+        add(x, c, x)
     # (once none of the others is warm, the lanes still at state 1 are those without symbols)
-    warm[s.first_step_symbols(lanes=True) == 0] = s.steps
-    words = (np.concatenate(chunks[::-1]).astype(np.uint32) & 0xFFFF).astype("<u2")
-    return warm, x.astype(np.uint32), words
+    warm[np.tile(s.first_step_symbols(lanes=True), K) == 0] = s.steps
+    # float states below 2^32 cast to uint32 exactly; to uint16, their low 16 bits
+    words = np.concatenate(chunks[::-1]).astype(np.uint32).astype("<u2")
+    states = x.astype(np.uint32)
+    if K == 1:
+        return [(warm, states, words)]
+    # the words of a step are its lanes' in order: stream by stream
+    per = np.count_nonzero(emit.reshape(s.steps, K, L), axis=2)
+    owner = np.repeat(np.tile(np.arange(K), s.steps), per.reshape(-1))
+    return [(warm[k * L:(k + 1) * L], states[k * L:(k + 1) * L], words[owner == k]) for k in range(K)]
 
 
-def _rans_encode_stream(out, s, m, keys, space):
-    f_key, c_key, index = _rans_key_tables(m, keys, space)
-    step_keys = _RansStepKeys(s, index, f_key.size - 1)
-    _rans_write_core(out, *_rans_encode_core(s, f_key, c_key, step_keys, m.precision))
+def _rans_mantissa_model(keys):
+    """The bf16 mantissa model from the mantissa keys (128 * context id + mantissa): the alphabet,
+    the model (context ids 0..8, dense symbols) and the encoder stream (over those keys)."""
+    space = _RANS_MANTISSA_CONTEXTS * 128
+    table = _rans_count(keys, space)
+    present = table.reshape(_RANS_MANTISSA_CONTEXTS, 128).any(axis=0)
+    alphabet = np.flatnonzero(present)
+    A = alphabet.size
+    raw = np.flatnonzero(table)
+    m = _rans_build_model((raw >> 7) * A + (np.cumsum(present) - 1)[raw & 127], table[raw], A, _rans_auto_precision(A))
+    return alphabet, m, _rans_stream(m, keys, space, raw)
 
 
 def _rans_write_core(out, warm, states, words):
@@ -1998,14 +2046,15 @@ def _rans_encode_plain(out, values):
     if values.size == 0:
         return
     alphabet, dense = _rans_remap(values)
-    m = _rans_build_model(dense, alphabet.size, alphabet.size, _rans_auto_precision(alphabet.size))
+    A = alphabet.size
+    m = _rans_build_model(*_rans_pair_counts(dense, A), A, _rans_auto_precision(A))
     lanes = min(_RANS_LANES_MAX, -(-values.size // _RANS_PLAIN_STEPS))
     head = bytearray()
-    write_varint(head, int(alphabet.size))
+    write_varint(head, int(A))
     out.append(bytes(head))
     out.append(_rans_varint_bytes(_rans_gaps(alphabet)).tobytes())
     out.append(_rans_varint_bytes(np.concatenate([[m.precision], m.q[:-1] - 1, [lanes]])).tobytes())
-    _rans_encode_stream(out, _rans_flat(values.size, lanes), m, dense, alphabet.size)
+    _rans_write_core(out, *_rans_encode_lanes(_rans_flat(values.size, lanes), [_rans_stream(m, dense, A)])[0])
 
 
 def _rans_read_ascending(r, count, space, what):
@@ -2204,45 +2253,6 @@ def _rans_model_side(alphabet, m, contextual):
     return _rans_varint_bytes(np.concatenate([np.asarray(x, np.int64) for x in side]))
 
 
-_RANS_MANTISSA_CONTEXTS = 9
-
-
-def _rans_mantissa_contexts(se, man, refs, cols):
-    """Each mantissa's context id (as mantissaContexts in rans.ts): 1 + the top 3 mantissa bits of
-    the context row's element where its sign+exponent equals this one's, else 0."""
-    n = se.size
-    if refs is None:
-        return np.zeros(n, np.int64)
-    rows = refs.size
-
-    def grid(v):
-        if n == rows * cols:
-            return v.reshape(rows, cols)
-        g = np.zeros((rows, cols), v.dtype)
-        g.reshape(-1)[:n] = v
-        return g
-
-    se_g, man_g = grid(se), grid(man)
-    src = np.arange(rows, dtype=np.int64) - refs
-    same = (se_g.take(src, axis=0) == se_g) & (refs > 0)[:, None]
-    ids = np.where(same, 1 + (man_g.take(src, axis=0) >> 4).astype(np.int64), 0)
-    return ids.reshape(-1)[:n]
-
-
-def _rans_encode_mantissas(out, s, man, se, refs, cols):
-    present = np.bincount(man, minlength=128) > 0
-    alphabet = np.flatnonzero(present)
-    A = alphabet.size
-    keys = _rans_mantissa_contexts(se, man, refs, cols) * A + (np.cumsum(present) - 1)[man]
-    space = _RANS_MANTISSA_CONTEXTS * A
-    m = _rans_build_model(keys, space, A, _rans_auto_precision(A))
-    head = bytearray()
-    write_varint(head, m.precision)
-    out.append(bytes(head))
-    _rans_encode_plain(out, _rans_model_side(alphabet, m, True))
-    _rans_encode_stream(out, s, m, keys, space)
-
-
 def enc_rans(data, p):
     wide = p["symbol"] != "u8"
     bf16 = p["symbol"] == "bf16"
@@ -2250,8 +2260,9 @@ def enc_rans(data, p):
     man = None
     if bf16:
         # the main symbols are sign+exponent; the mantissas follow in their own section
-        man = (values & 0x7F).astype(np.uint8)
-        values = (values >> 7).astype("<u2")
+        man = np.empty(values.size, np.uint8)
+        np.bitwise_and(values, 0x7F, out=man, casting="unsafe")
+        values = values >> 7
     n = values.size
     contextual = p["context"] != "none"
     rows_from = values.view(np.uint8) if bf16 else data
@@ -2272,7 +2283,7 @@ def enc_rans(data, p):
         lanes = p["lanes"] or min(_RANS_LANES_MAX, -(-n // _RANS_TARGET_STEPS))
         block_rows = max(1, p["blockRows"])
         s = _rans_flat(n, lanes)
-        keys = dense
+        keys, man_keys = dense, man
     else:
         blocked = p["context"] == "above"
         auto_rows, auto_lanes = _rans_auto_schedule(n, period, blocked)
@@ -2291,16 +2302,27 @@ def enc_rans(data, p):
                 gain = (_rans_sampled_bits(key_sig, refs, A) - _rans_sampled_bits(key_sig, found, A)) * period
                 if gain > _rans_ref_bits(found) * key_sig.shape[1]:
                     refs, explicit = found, True
-        keys = _rans_keys(dense, refs, period, A)
-    m = _rans_build_model(keys, (A + 1) * A if contextual else A, A, precision)
+        keys, man_keys = _rans_keys(dense, refs, period, A, man)
+    space = (A + 1) * A if contextual else A
+    m = _rans_build_model(*_rans_pair_counts(keys, space), A, precision)
+    streams = [_rans_stream(m, keys, space)]
+    if bf16:
+        man_alphabet, man_model, man_stream = _rans_mantissa_model(man_keys)
+        streams.append(man_stream)
+    # the sign+exponent and mantissa lanes run side by side
+    cores = _rans_encode_lanes(s, streams)
     _rans_encode_plain(out, _rans_model_side(alphabet, m, contextual))
     if p["context"] == "rowref":
         out.append(bytes([1 if explicit else 0]))
         if explicit:
             _rans_encode_refs(out, refs)
-    _rans_encode_stream(out, s, m, keys, (A + 1) * A if contextual else A)
+    _rans_write_core(out, *cores[0])
     if bf16:
-        _rans_encode_mantissas(out, s, man, values, refs if contextual else None, period)
+        head = bytearray()
+        write_varint(head, man_model.precision)
+        out.append(bytes(head))
+        _rans_encode_plain(out, _rans_model_side(man_alphabet, man_model, True))
+        _rans_write_core(out, *cores[1])
     out.append(tail.tobytes())
     payload = np.frombuffer(b"".join(out), np.uint8)
     return [payload], dict(p, period=period, blockRows=max(1, block_rows), lanes=lanes, precision=m.precision)
