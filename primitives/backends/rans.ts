@@ -1889,151 +1889,229 @@ def _rans_read_core(r, s):
 
 
 class _RansTables(object):
-    """Slot -> (frequency, slot - cum, next context offset) by region: the contexts, then idle lanes
-    (identity). A context offset is its region << P; a decoded symbol's offset is its region (as a
-    context), and unused contexts are identity regions whose symbols get the idle offset, which the
-    decoder refuses at the end. Direct tables when small, else a search over the pairs.
-    With classes (the bf16 mantissas), a decoded symbol's offset is (symbol << 4 | classes[symbol])
-    << P: its class is the context it gives (offset & context_mask), the rest the symbol."""
+    """Decoding tables of one or more streams side by side (stream k's slots from base[k], a multiple
+    of its 2^P): slot -> (frequency, slot - cum, next context offset) by region: the stream's
+    contexts, then its idle region (identity). A context offset is base + region << P; a decoded
+    symbol's offset is its region (as a context), and unused contexts are identity regions whose
+    symbols get the idle offset, which the decoder refuses at the end. Direct tables when small, else
+    a search over the pairs. With classes (the bf16 mantissas, at base 0), a decoded symbol's offset
+    is (symbol << 4 | classes[symbol]) << P: its class is the context it gives (offset &
+    context_mask), the rest the symbol."""
 
-    def __init__(self, precision, contexts, space, k, scale, symbol, q, direct_limit, classes=None):
-        self.precision = precision
-        M = 1 << precision
-        regions = space + 1
-        self.idle = space * M
-        self.shift = precision + (4 if classes is not None else 0)
-        self.context_mask = 15 << precision
-        # a symbol of an unused context: the idle region as its context, no symbol as its output
-        unused = self.idle if classes is None else self.idle | (classes.size << self.shift)
-        self.dtype = np.int32 if max(regions * M, unused) < (1 << 31) else np.int64
-        seg = np.repeat(np.arange(k.size), k)
-        freq = q << (precision - scale)[seg]
-        cum = np.cumsum(freq) - freq
-        starts = np.concatenate([[0], np.cumsum(k)[:-1]])
-        cum -= cum[starts][seg]
-        per_region = np.ones(regions, np.int64)
-        per_region[contexts] = k
-        first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
-        pos = first[contexts][seg] + (np.arange(seg.size) - starts[seg])
-        pf = np.full(int(per_region.sum()), M, np.int64)
-        pc = np.zeros(pf.size, np.int64)
-        pco = np.full(pf.size, unused, np.int64)
-        pf[pos] = freq
-        pc[pos] = cum
-        pco[pos] = symbol << precision if classes is None else (symbol << self.shift) | (classes[symbol] << precision)
-        self.direct = regions * M <= direct_limit
+    def __init__(self, specs, direct_limit):
+        """specs: (precision, contexts, space, k, scale, symbol, q, classes or None) of each stream;
+        direct_limit: the largest direct table of one stream."""
+        self.precision, self.idle, self.shift, self.base, self.context_mask = [], [], [], [], []
+        parts = []
+        top = 0
+        for precision, contexts, space, k, scale, symbol, q, classes in specs:
+            M = 1 << precision
+            base = -(-top // M) * M
+            regions = space + 1
+            idle = base + space * M
+            shift = precision + (4 if classes is not None else 0)
+            # a symbol of an unused context: the idle region as its context, no symbol as its output
+            unused = idle if classes is None else idle | (classes.size << shift)
+            seg = np.repeat(np.arange(k.size), k)
+            freq = q << (precision - scale)[seg]
+            cum = np.cumsum(freq) - freq
+            starts = np.concatenate([[0], np.cumsum(k)[:-1]])
+            cum -= cum[starts][seg]
+            per_region = np.ones(regions, np.int64)
+            per_region[contexts] = k
+            first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
+            pos = first[contexts][seg] + (np.arange(seg.size) - starts[seg])
+            pf = np.full(int(per_region.sum()), M, np.int64)
+            pc = np.zeros(pf.size, np.int64)
+            pco = np.full(pf.size, unused, np.int64)
+            pf[pos] = freq
+            pc[pos] = cum
+            pco[pos] = base + (symbol << precision) if classes is None else (symbol << shift) | (classes[symbol] << precision)
+            keys = base + ((np.repeat(np.arange(regions, dtype=np.int64), per_region) << precision) | pc)
+            parts.append((base - top, pf, pc, pco, keys))
+            self.precision.append(precision)
+            self.idle.append(idle)
+            self.shift.append(shift)
+            self.base.append(base)
+            self.context_mask.append(15 << precision)
+            top = base + regions * M
+        self.dtype = np.int32 if max([top] + [int(p[3].max()) for p in parts]) < (1 << 31) else np.int64
+        self.direct = top <= direct_limit * len(specs)
         if self.direct:
-            self.f = np.repeat(pf, pf)
-            self.bias = (np.arange(self.f.size, dtype=np.int64) & (M - 1)) - np.repeat(pc, pf)
-            self.co = np.repeat(pco.astype(self.dtype), pf)
+            # (a gap before a stream's base: slots no offset reaches)
+            f, bias, co = [], [], []
+            for gap, pf, pc, pco, keys in parts:
+                f += [np.ones(gap, np.int64), np.repeat(pf, pf)]
+                slot = np.arange(int(pf.sum()), dtype=np.int64) & (int(pf[-1]) - 1)
+                bias += [np.zeros(gap, np.int64), slot - np.repeat(pc, pf)]
+                co += [np.zeros(gap, self.dtype), np.repeat(pco.astype(self.dtype), pf)]
+            # (states are uint32: below 2^32 throughout, as f * (x >> P) + slot - cum < f * 2^(32-P))
+            self.f, self.bias, self.co = np.concatenate(f).astype(np.uint32), np.concatenate(bias).astype(np.uint32), np.concatenate(co)
         else:
-            self.keys = (np.repeat(np.arange(regions, dtype=np.int64), per_region) << precision) | pc
-            self.pf, self.pc, self.pco = pf, pc, pco.astype(self.dtype)
+            self.keys = np.concatenate([p[4] for p in parts])
+            self.pf = np.concatenate([p[1] for p in parts]).astype(np.uint32)
+            self.pc = np.concatenate([p[2] for p in parts])
+            self.pco = np.concatenate([p[3] for p in parts]).astype(self.dtype)
 
-    def lookup(self, e, f, b, co):
+    def lookup(self, e, mask, f, b, co):
         """The search path (direct tables are read in place by the decoder)."""
         pair = np.searchsorted(self.keys, e, "right") - 1
         np.take(self.pf, pair, out=f)
-        np.subtract(e & ((1 << self.precision) - 1), self.pc[pair], out=b)
+        np.subtract(e & mask, self.pc[pair], out=b, casting="unsafe")
         np.take(self.pco, pair, out=co)
 
 
-def _rans_decode_core(s, tables, src, fixed_offset, lane_input, gate=None):
-    """Decodes the schedule. History: context offsets per (level, slot) row of the cube, then a
-    fixed row and an idle row; src[t] = history row of each slot's context row at level t (None:
-    order-0). With a gate (the bf16 mantissas: tables with classes, gate[cube row, sub-step] 0
-    where the context row's class does not apply, 1 elsewhere), a context is the context row's
-    class where the gate is 1, else the fixed context 0. Returns the history of the real cube rows."""
-    states, read_limit, words = lane_input
-    L = s.lanes
-    P = tables.precision
+def _rans_decode_lanes(s, tables, streams, gate=None):
+    """Decodes one or two streams that share the schedule s, their lanes side by side (one numpy call
+    a step serves both): streams[k] = (lane input, lag, src, fixed offset) with the tables' stream k. Stream k
+    decodes step st at iteration st + lag (a stream whose contexts depend on what another decodes
+    lags it by a step); src[t]: the cube row of each slot's context row at level t (R: fixed, R + 1:
+    idle; None: order-0, all fixed). With gate = (k, g), stream k (the bf16 mantissas: tables with
+    classes) takes its context row's class only where stream g (the sign+exponents, lag 0) decoded
+    the symbol of its own context (the context row's), else the fixed context 0. Returns each
+    stream's history: the offsets of the cube rows ([levels * slots, sub * width])."""
+    K, L = len(streams), s.lanes
+    W = K * L
     R = s.levels * s.slots
-    H = np.empty((R + 2, s.sub, s.width), tables.dtype)
-    H[R] = fixed_offset
-    H[R + 1] = tables.idle
-    if s.sub * s.width > s.cols:
-        H.reshape(R + 2, -1)[R:, s.cols:] = tables.idle
-    x = states.copy()
-    thr = np.full(L, _RANS_LOW, np.int64)
-    order = np.argsort(read_limit, kind="stable")
-    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right").tolist()
-    e = np.empty(L, np.int64)
-    f = np.empty(L, np.int64)
-    b = np.empty(L, np.int64)
-    need = np.empty(L, bool)
-    ctx = np.zeros((s.slots, s.width), tables.dtype)
-    out = np.empty((s.slots, s.width), tables.dtype)
-    ctx_flat = ctx.reshape(-1)
-    mask = (1 << P) - 1
+    N = s.steps + max(lag for lanes, lag, src, fixed in streams)
+    # history rows of width offsets: iteration i, stream k, slot q at (i * K + k) * slots + q; then
+    # per stream a fixed row, one for last sub-steps (idle past the row end) and an idle row
+    extra = N * K * s.slots
+    H = np.empty((extra + 3 * K, s.width), tables.dtype)
+    # per iteration: the history rows of each stream's context rows (idle before and after its steps)
+    rows = np.empty((N, K, s.slots), np.int64)
+    st = np.arange(N)
+    for k, (lanes, lag, src, fixed) in enumerate(streams):
+        H[extra + 3 * k:extra + 3 * k + 2] = fixed
+        H[extra + 3 * k + 1, s.cols - (s.sub - 1) * s.width:] = tables.idle[k]
+        H[extra + 3 * k + 2] = tables.idle[k]
+        step = np.clip(st - lag, 0, s.steps - 1)
+        t, j = step // s.sub, step % s.sub
+        c = src[t] if src is not None else np.full((N, s.slots), R)
+        last = (j == s.sub - 1).astype(np.int64)[:, None]
+        r = np.where(c < R, (((c // s.slots) * s.sub + j[:, None] + lag) * K + k) * s.slots + c % s.slots,
+                     np.where(c == R, extra + 3 * k + last, extra + 3 * k + 2))
+        r[(st < lag) | (st >= s.steps + lag)] = extra + 3 * k + 2
+        rows[:, k] = r
+    rows = rows.reshape(N, K * s.slots)
+    # a partial last row: idle past its end (per iteration: ctx row, first column, offset)
+    fixes = {}
     tail = s.tail()
-    H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
-    wp = 0
+    if tail is not None:
+        for k, (lanes, lag, src, fixed) in enumerate(streams):
+            for j in range(s.sub):
+                fixes.setdefault(tail[0] * s.sub + j + lag, []).append((k * s.slots + tail[1], max(0, tail[2] - j * s.width), tables.idle[k]))
+    x = np.concatenate([lanes[0] for lanes, lag, src, fixed in streams]).astype(np.uint32)
+    # the words of all streams in one array: stream k's next at its pointer
+    words = np.concatenate([lanes[2] for lanes, lag, src, fixed in streams]).astype(np.uint32)
+    ends = np.cumsum([lanes[2].size for lanes, lag, src, fixed in streams]).tolist()
+    w0, e0 = 0, ends[0]
+    w1, e1 = ends[0], ends[-1]
+    # lanes read words from their stream's first step to their read limit
+    thr = np.zeros(W, np.uint32)
+    starts = {}
+    for k, (lanes, lag, src, fixed) in enumerate(streams):
+        starts.setdefault(lag, []).append(k)
+    limit = np.concatenate([lanes[1] + lag for lanes, lag, src, fixed in streams])
+    order = np.argsort(limit, kind="stable")
+    switch = np.searchsorted(limit[order], np.arange(N + 1), "right").tolist()
     done = 0
-    # the step loop pays per Python operation: bound methods, positional outputs
-    band, add, rshift, mul, less = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less
+    slot = np.empty(W, np.uint32)
+    e = np.empty(W, np.int64)
+    f = np.empty(W, np.uint32)
+    b = np.empty(W, np.uint32)
+    need = np.empty(W, bool)
+    ctx = np.empty((K * s.slots, s.width), tables.dtype)
+    ctx_flat = ctx.reshape(-1)
+    # the step loop pays per Python operation: bound methods, positional outputs, arrays for
+    # constants (a Python scalar operand costs more than the arithmetic on a few thousand lanes)
+    mask = np.repeat([(1 << P) - 1 for P in tables.precision], L).astype(np.uint32)
+    shift = np.repeat(tables.precision, L).astype(np.uint32)
+    sixteen = np.full(W, 16, np.uint32)
+    band, add, rshift, mul, less, lshift, bor = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less, np.left_shift, np.bitwise_or
+    count_nonzero = np.count_nonzero
+    if gate is not None:
+        gk, gg = gate
+        gated = ctx[gk * s.slots:(gk + 1) * s.slots]
+        same = np.empty((s.slots, s.width), bool)
+        cmask = np.full((s.slots, s.width), tables.context_mask[gk], tables.dtype)
+        # before the first decoded step: the class mask (keeps the idle context)
+        gm = cmask.copy()
     if tables.direct:
         f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
-    for t in range(s.levels):
-        rows = slice(t * s.slots, (t + 1) * s.slots)
-        # the decoded offsets go straight into the history (one sub-step a row), else via out
-        dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
-        for j in range(s.sub):
-            st = t * s.sub + j
-            if switch[st] > done:
-                limited = order[done:switch[st]]
-                thr[limited] = 0
-                done = switch[st]
-            else:
-                limited = None
-            if src is not None:
-                if H2 is not None:
-                    H2.take(src[t], axis=0, out=ctx)
-                else:
-                    ctx[...] = H[src[t], j]
-                if gate is not None:
-                    band(ctx, tables.context_mask, ctx)
-                    mul(ctx, gate[rows, j], ctx)
-            if tail is not None and tail[0] == t:
-                ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
-            band(x, mask, e)
-            add(e, ctx_flat, e)
-            if tables.direct:
-                f_take(e, None, f, "clip")
-                b_take(e, None, b, "clip")
-                co_take(e, None, dest, "clip")
-            else:
-                tables.lookup(e, f, b, dest)
-            if H2 is None:
-                H[rows, j] = out
-            rshift(x, P, x)
-            mul(x, f, x)
-            add(x, b, x)
-            if limited is not None and (x[limited] >= _RANS_LOW).any():
-                _rans_corrupt("a lane is not warming up at its read limit")
-            # the lanes below 2^16 (before their limit) read the next words, in lane order
-            less(x, thr, need)
-            lanes = need.nonzero()[0]
-            if lanes.size:
-                if wp + lanes.size > words.size:
-                    _rans_corrupt("out of words")
-                x[lanes] = (x[lanes] << 16) | words[wp:wp + lanes.size]
-                wp += lanes.size
+    for i in range(N):
+        for k in starts.get(i, ()):
+            thr[k * L:(k + 1) * L] = _RANS_LOW
+        if switch[i] > done:
+            limited = order[done:switch[i]]
+            thr[limited] = 0
+            done = switch[i]
+        else:
+            limited = None
+        H.take(rows[i], axis=0, out=ctx)
+        if gate is not None:
+            band(gated, gm, gated)
+        for row, col, idle in fixes.get(i, ()):
+            ctx[row, col:] = idle
+        dest = H[i * K * s.slots:(i + 1) * K * s.slots]
+        band(x, mask, slot)
+        add(slot, ctx_flat, e)
+        if tables.direct:
+            f_take(e, None, f, "wrap")
+            b_take(e, None, b, "wrap")
+            co_take(e, None, dest.reshape(-1), "wrap")
+        else:
+            tables.lookup(e, mask, f, b, dest.reshape(-1))
+        if gate is not None:
+            # the gate of the next iteration: did stream g decode its context's symbol?
+            g_rows = slice(gg * s.slots, (gg + 1) * s.slots)
+            np.equal(ctx[g_rows], dest[g_rows], same)
+            mul(same, cmask, gm)
+        rshift(x, shift, x)
+        mul(x, f, x)
+        add(x, b, x)
+        if limited is not None and (x[limited] >= _RANS_LOW).any():
+            _rans_corrupt("a lane is not warming up at its read limit")
+        # the lanes below 2^16 (before their limit) read the next words of their stream, in lane order
+        less(x, thr, need)
+        lanes = need.nonzero()[0]
+        n = lanes.size
+        if n:
+            xs = x.take(lanes)
+            lshift(xs, sixteen[:n], xs)
+            a = n if K == 1 else count_nonzero(need[:L])
+            if w0 + a > e0 or w1 + n - a > e1:
+                _rans_corrupt("out of words")
+            if a:
+                bor(xs[:a], words[w0:w0 + a], xs[:a])
+                w0 += a
+            if a < n:
+                bor(xs[a:], words[w1:w1 + n - a], xs[a:])
+                w1 += n - a
+            x[lanes] = xs
     if (x != 1).any():
         _rans_corrupt("a lane does not end in its start state")
-    if wp != words.size:
-        _rans_corrupt("%d words left over" % (words.size - wp))
-    return H[:R]
+    if w0 != e0 or w1 != e1:
+        _rans_corrupt("%d words left over" % (e0 - w0 + e1 - w1))
+    hist = H[:extra].reshape(N, K, s.slots, s.width)
+    out = []
+    for k, (lanes, lag, src, fixed) in enumerate(streams):
+        h = hist[lag:lag + s.steps, k].reshape(s.levels, s.sub, s.slots, s.width)
+        out.append(h.transpose(0, 2, 1, 3).reshape(R, s.sub * s.width))
+    return out
 
 
-def _rans_output(s, hist, tables, values, n):
-    """values[symbol] of every position in data order from a decoder history (context offsets by
+def _rans_output(s, hist, tables, k, values, n):
+    """values[symbol] of every position in data order from stream k's decoder history (offsets by
     cube row); None when a position holds the offset of no symbol (an unused context was used)."""
     h = hist.reshape(s.levels, s.slots, s.sub * s.width)
     if s.blocked:
         h = h.transpose(1, 0, 2)
     h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
+    # offsets from the stream's base: past values, as many places as the base has regions
+    values = np.concatenate([np.zeros(tables.base[k] >> tables.shift[k], values.dtype), values])
     try:
-        return values.take(h >> tables.shift)
+        return values.take(h >> tables.shift[k])
     except IndexError:
         return None
 
@@ -2093,10 +2171,10 @@ def _rans_read_plain(r, max_count, space, direct_limit):
     if lanes < 1 or lanes > m:
         _rans_corrupt("nested stream with %d lanes" % lanes)
     s = _rans_flat(m, lanes)
-    tables = _RansTables(precision, np.zeros(1, np.int64), 1, np.array([a]), np.array([precision]),
-                         np.arange(a, dtype=np.int64), q, direct_limit)
-    hist = _rans_decode_core(s, tables, None, 0, _rans_read_core(r, s))
-    return _rans_output(s, hist, tables, alphabet, m)
+    tables = _RansTables([(precision, np.zeros(1, np.int64), 1, np.array([a]), np.array([precision]),
+                           np.arange(a, dtype=np.int64), q, None)], direct_limit)
+    hist = _rans_decode_lanes(s, tables, [(_rans_read_core(r, s), 0, None, 0)])
+    return _rans_output(s, hist[0], tables, 0, alphabet, m)
 
 
 def _rans_bit_length(v):
@@ -2391,34 +2469,13 @@ def _rans_read_model(r, n, space, contexts_kind, P, cap, direct_limit):
 
 
 def _rans_read_mantissas(r, s, n, cap, direct_limit):
-    """The bf16 mantissa section: precision, model (context ids 0..8), lanes; with its tables."""
+    """The bf16 mantissa section: precision, model (context ids 0..8), lanes; the alphabet, the
+    tables' spec and the lane input."""
     P = r.varint()
     if P < 1 or P > 16:
         _rans_corrupt("mantissa precision %d" % P)
     alphabet, contexts, space, k, scale, symbol, q = _rans_read_model(r, n, 128, _RANS_MANTISSA_CONTEXTS, P, cap, direct_limit)
-    tables = _RansTables(P, contexts, space, k, scale, symbol, q, direct_limit, classes=1 + (alphabet >> 4))
-    return alphabet, tables, _rans_read_core(r, s)
-
-
-def _rans_decode_mantissas(s, section, src, se, refs, n):
-    """Mantissa values in data order: contexts from the decoded sign+exponent values (se) and the
-    context rows' mantissas, gated where the sign+exponent differs from the context row's."""
-    alphabet, tables, lanes = section
-    gate = None
-    if refs is not None:
-        grid = np.zeros((s.rows, s.cols), se.dtype)
-        grid.reshape(-1)[:n] = se
-        same = (grid.take(np.arange(s.rows, dtype=np.int64) - refs, axis=0) == grid) | (refs == 0)[:, None]
-        cube = np.ones((s.levels * s.slots, s.sub * s.width), tables.dtype)
-        ids = s.row_ids().reshape(-1)
-        real = ids < s.rows
-        cube[real, :s.cols] = same[ids[real]]
-        gate = cube.reshape(-1, s.sub, s.width)
-    hist = _rans_decode_core(s, tables, src, 0, lanes, gate)
-    out = _rans_output(s, hist, tables, alphabet.astype("<u2"), n)
-    if out is None:
-        _rans_corrupt("a mantissa uses an unused context")
-    return out
+    return alphabet, (P, contexts, space, k, scale, symbol, q, 1 + (alphabet >> 4)), _rans_read_core(r, s)
 
 
 def dec_rans(streams, p, info):
@@ -2442,7 +2499,7 @@ def dec_rans(streams, p, info):
     P = p["precision"]
     alphabet, contexts, context_space, k, scale, symbol, q = _rans_read_model(r, n, 65536 if wide else 256, "symbols" if contextual else "none", P, info.cap, direct_limit)
     A = alphabet.size
-    tables = _RansTables(P, contexts, context_space, k, scale, symbol, q, direct_limit)
+    spec = (P, contexts, context_space, k, scale, symbol, q, None)
     if not contextual:
         s = _rans_flat(n, p["lanes"])
         src = None
@@ -2462,7 +2519,7 @@ def dec_rans(streams, p, info):
                 bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (refs <= rows % s.B))
                 if bad.any():
                     _rans_corrupt("a row refers to a row not decoded before it")
-        # history row of each slot's context row by level (cube order; R: fixed, R + 1: idle)
+        # cube row of each slot's context row by level (R: fixed, R + 1: idle)
         R = s.levels * s.slots
         hist_row = np.full(R, R + 1, np.int64)
         if s.blocked:
@@ -2476,15 +2533,28 @@ def dec_rans(streams, p, info):
             hist_row[:s.rows] = np.where(refs > 0, rows - refs, R)
         src = hist_row.reshape(s.levels, s.slots)
     lanes = _rans_read_core(r, s)
-    mantissas = _rans_read_mantissas(r, s, n, info.cap, direct_limit) if bf16 else None
-    hist = _rans_decode_core(s, tables, src, A << P, lanes)
-    out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
+    fixed = A << P if contextual else 0
+    if bf16:
+        # the mantissas (tables at base 0) decode a step behind the sign+exponents, which gate their contexts
+        man_alphabet, man_spec, man_lanes = _rans_read_mantissas(r, s, n, info.cap, direct_limit)
+        tables = _RansTables([man_spec, spec], direct_limit)
+        hist = _rans_decode_lanes(s, tables, [(man_lanes, 1, src, 0), (lanes, 0, src, tables.base[1] + fixed)],
+                                  (0, 1) if contextual else None)
+        se = 1
+    else:
+        tables = _RansTables([spec], direct_limit)
+        hist = _rans_decode_lanes(s, tables, [(lanes, 0, src, fixed)])
+        se = 0
+    out = _rans_output(s, hist[se], tables, se, alphabet.astype("<u2" if wide else np.uint8), n)
     if out is None:
         _rans_corrupt("a symbol uses an unused context")
-    if mantissas is not None:
+    if bf16:
         if alphabet[-1] >= 512:
             _rans_corrupt("sign+exponent symbol above 9 bits")
-        out = (out << 7) | _rans_decode_mantissas(s, mantissas, src, out, refs if contextual else None, n)
+        man = _rans_output(s, hist[0], tables, 0, man_alphabet.astype("<u2"), n)
+        if man is None:
+            _rans_corrupt("a mantissa uses an unused context")
+        out = (out << 7) | man
     out = out.reshape(-1).view(np.uint8)
     if tail:
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])
