@@ -1446,11 +1446,11 @@ _RANS_LOG_TABLE = _rans_log_table()
 
 
 def _rans_log2fx(v):
-    """Fixed-point log2 of integers 1 <= v < 2^32."""
-    v = np.asarray(v, np.int64)
-    e = np.frexp(v.astype(np.float64))[1].astype(np.int64) - 1
-    m = np.where(e >= 10, v >> np.maximum(e - 10, 0), v << np.maximum(10 - e, 0))
-    return e * (1 << _RANS_LOG_FRAC) + _RANS_LOG_TABLE[m - 1024]
+    """Fixed-point log2 of integers 1 <= v < 2^32: v = f * 2^e (0.5 <= f < 1, exact in float64), the
+    top 11 bits f * 2^11 index the table."""
+    f, e = np.frexp(np.asarray(v, np.float64))
+    f *= 2048
+    return (e.astype(np.int64) - 1) * (1 << _RANS_LOG_FRAC) + _RANS_LOG_TABLE[f.astype(np.int64) - 1024]
 
 
 def _rans_sum_clogc(counts):
@@ -1534,7 +1534,8 @@ def _rans_varint_bytes(values):
     v = np.asarray(values, dtype=np.int64).reshape(-1)
     if v.size == 0:
         return np.zeros(0, np.uint8)
-    shifts = np.arange(0, 63, 7, dtype=np.int64)
+    # as many 7-bit groups as the largest value has
+    shifts = np.arange(0, max(1, int(v.max()).bit_length()), 7, dtype=np.int64)
     parts = (v[:, None] >> shifts[None, :]) & 0x7F
     more = (v[:, None] >> (shifts[None, :] + 7)) > 0
     keep = np.concatenate([np.ones((v.size, 1), bool), more[:, :-1]], axis=1)
@@ -1569,22 +1570,26 @@ def _rans_choose_scales(counts, starts, k, total, cap):
     """Per context: scale bits (smallest fixed-point coded + table size) and q summing to 2^bits."""
     seg = np.repeat(np.arange(k.size), k)
     tot = total[seg].astype(np.float64)
-    lo = np.maximum(np.array([_rans_ceil_log2(int(v)) for v in k], np.int64), min(cap, 1))
+    # at least ceil(log2 k) bits (a slot for every symbol), and 1
+    lo = np.maximum(np.frexp((k - 1).astype(np.float64))[1].astype(np.int64), min(cap, 1))
     c = counts.astype(np.float64)
-    # every candidate scale at once: rows are bits lo.min()..cap
-    bits = np.arange(int(lo.min()), cap + 1, dtype=np.int64)[:, None]
-    v = np.maximum(1.0, np.floor(c[None, :] * np.exp2(bits.astype(np.float64)) / tot[None, :] + 0.5)).astype(np.int64)
-    cost = np.add.reduceat((1 - counts)[None, :] * _rans_log2fx(v) + (1 << _RANS_LOG_FRAC), starts, axis=1)
-    cost += total[None, :] * _rans_log2fx(np.add.reduceat(v, starts, axis=1))
-    cost[(bits < lo[None, :]) | (k[None, :] <= 1)] = np.iinfo(np.int64).max
-    best_bits = np.where(k > 1, bits[np.argmin(cost, axis=0), 0], lo)
+    best_bits = lo
+    multi = k > 1
+    if multi.any():
+        # every candidate scale at once: rows are bits from the least a context of 2+ symbols takes to cap
+        bits = np.arange(int(lo[multi].min()), cap + 1, dtype=np.int64)[:, None]
+        v = np.maximum(1.0, np.floor(c[None, :] * np.exp2(bits.astype(np.float64)) / tot[None, :] + 0.5)).astype(np.int64)
+        cost = np.add.reduceat((1 - counts)[None, :] * _rans_log2fx(v) + (1 << _RANS_LOG_FRAC), starts, axis=1)
+        cost += total[None, :] * _rans_log2fx(np.add.reduceat(v, starts, axis=1))
+        cost[(bits < lo[None, :]) | ~multi[None, :]] = np.iinfo(np.int64).max
+        best_bits = np.where(multi, bits[np.argmin(cost, axis=0), 0], lo)
     scale = (np.int64(1) << best_bits)
     q = np.maximum(1, np.floor(c * scale[seg] / tot + 0.5)).astype(np.int64)
     excess = np.add.reduceat(q, starts) - scale
+    # the first most frequent symbol of each context takes up a shortfall
     top = np.maximum.reduceat(counts, starts)
     first_top = np.flatnonzero(counts == top[seg])
-    _, pick = np.unique(seg[first_top], return_index=True)
-    top_index = first_top[pick]
+    top_index = first_top[np.concatenate([[True], seg[first_top[1:]] != seg[first_top[:-1]]])]
     fix = excess <= 0
     q[top_index[fix]] -= excess[fix]
     for u in np.flatnonzero(~fix):
@@ -1745,7 +1750,7 @@ def _rans_encode_lanes(s, streams):
     for k, (f, c, keys, P) in enumerate(streams):
         _rans_step_keys(s, keys, f.size - 1, index[:, k])
         if base[k]:
-            index[:, k] += base[k]
+            index[:, k] += int(base[k])
     index = index.reshape(s.steps, W)
     # per lane: its stream's 2^(32-P) (emit limit f * 2^(32-P)) and M = 2^P
     unit = np.repeat([float(1 << (32 - P)) for f, c, keys, P in streams], L)
@@ -1771,36 +1776,37 @@ def _rans_encode_lanes(s, streams):
     ge, less, add, mul, floor, div = np.greater_equal, np.less, np.add, np.multiply, np.floor, np.divide
     low = np.full(W, float(_RANS_LOW))
     inv = np.full(W, 1.0 / 65536)
-    for st in range(s.steps - 1, -1, -1):
-        if (s.steps - 1 - st) % run == 0:
-            st0 = max(0, st + 1 - run)
-            size = st + 1 - st0
-            # take is fastest with intp indices in "wrap" mode (all are in range)
-            k = index[st0:st + 1].astype(np.intp)
-            f_key.take(k, out=f_run[:size], mode="wrap")
-            c_key.take(k, out=c_run[:size], mode="wrap")
-            mul(f_run[:size], unit, lim_run[:size])
-            np.subtract(M, f_run[:size], out=mf_run[:size])
-        i = st - st0
-        f, c, lim, mf, e = f_run[i], c_run[i], lim_run[i], mf_run[i], emit[st]
-        if warming:
-            less(x, low, e)
-            warm += e
-            warming = np.count_nonzero(e) > idle
-        ge(x, lim, e)
-        # emitting lanes (a few) give their state and shift it by 16 bits
-        lanes = e.nonzero()[0]
-        y = x.take(lanes)
-        append(y)
-        y = mul(y, inv[:lanes.size])
-        floor(y, y)
-        x[lanes] = y
-        # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
-        div(x, f, q)
-        floor(q, q)
-        mul(q, mf, q)
-        add(x, q, x)
-        add(x, c, x)
+    # views of the run rows and of the steps' emit flags, made once
+    rows = list(zip(f_run, c_run, lim_run, mf_run))
+    emit_rows = list(emit)
+    for st1 in range(s.steps, 0, -run):
+        st0 = max(0, st1 - run)
+        size = st1 - st0
+        # take is fastest with intp indices in "wrap" mode (all are in range)
+        k = index[st0:st1].astype(np.intp)
+        f_key.take(k, out=f_run[:size], mode="wrap")
+        c_key.take(k, out=c_run[:size], mode="wrap")
+        mul(f_run[:size], unit, lim_run[:size])
+        np.subtract(M, f_run[:size], out=mf_run[:size])
+        for (f, c, lim, mf), e in zip(rows[size - 1::-1], emit_rows[st1 - 1:st0 - 1 if st0 else None:-1]):
+            if warming:
+                less(x, low, e)
+                warm += e
+                warming = np.count_nonzero(e) > idle
+            ge(x, lim, e)
+            # emitting lanes (a few) give their state and shift it by 16 bits
+            lanes = e.nonzero()[0]
+            y = x.take(lanes)
+            append(y)
+            y = mul(y, inv[:lanes.size])
+            floor(y, y)
+            x[lanes] = y
+            # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
+            div(x, f, q)
+            floor(q, q)
+            mul(q, mf, q)
+            add(x, q, x)
+            add(x, c, x)
     # (once none of the others is warm, the lanes still at state 1 are those without symbols)
     warm[np.tile(s.first_step_symbols(lanes=True), K) == 0] = s.steps
     # float states below 2^32 cast to uint32 exactly; to uint16, their low 16 bits
@@ -1938,15 +1944,16 @@ class _RansTables(object):
         self.dtype = np.int32 if max([top] + [int(p[3].max()) for p in parts]) < (1 << 31) else np.int64
         self.direct = top <= direct_limit * len(specs)
         if self.direct:
-            # (a gap before a stream's base: slots no offset reaches)
+            # uint32 (the decoder's states are uint32: below 2^32 throughout, as f * (x >> P) + slot - cum
+            # < f * 2^(32-P)); a gap before a stream's base holds slots no offset reaches
             f, bias, co = [], [], []
-            for gap, pf, pc, pco, keys in parts:
-                f += [np.ones(gap, np.int64), np.repeat(pf, pf)]
-                slot = np.arange(int(pf.sum()), dtype=np.int64) & (int(pf[-1]) - 1)
-                bias += [np.zeros(gap, np.int64), slot - np.repeat(pc, pf)]
+            for (gap, pf, pc, pco, keys), precision in zip(parts, self.precision):
+                f += [np.ones(gap, np.uint32), np.repeat(pf.astype(np.uint32), pf)]
+                slot = np.arange(int(pf.sum()), dtype=np.uint32) & np.uint32((1 << precision) - 1)
+                slot -= np.repeat(pc.astype(np.uint32), pf)
+                bias += [np.zeros(gap, np.uint32), slot]
                 co += [np.zeros(gap, self.dtype), np.repeat(pco.astype(self.dtype), pf)]
-            # (states are uint32: below 2^32 throughout, as f * (x >> P) + slot - cum < f * 2^(32-P))
-            self.f, self.bias, self.co = np.concatenate(f).astype(np.uint32), np.concatenate(bias).astype(np.uint32), np.concatenate(co)
+            self.f, self.bias, self.co = np.concatenate(f), np.concatenate(bias), np.concatenate(co)
         else:
             self.keys = np.concatenate([p[4] for p in parts])
             self.pf = np.concatenate([p[1] for p in parts]).astype(np.uint32)
@@ -2039,6 +2046,9 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         gm = cmask.copy()
     if tables.direct:
         f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
+    # views of each iteration's context rows and history rows, made once
+    ctx_rows = list(rows)
+    dests = list(H[:extra].reshape(N, K * s.slots, s.width))
     for i in range(N):
         for k in starts.get(i, ()):
             thr[k * L:(k + 1) * L] = _RANS_LOW
@@ -2048,12 +2058,12 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             done = switch[i]
         else:
             limited = None
-        H.take(rows[i], axis=0, out=ctx)
+        H.take(ctx_rows[i], axis=0, out=ctx)
         if gate is not None:
             band(gated, gm, gated)
         for row, col, idle in fixes.get(i, ()):
             ctx[row, col:] = idle
-        dest = H[i * K * s.slots:(i + 1) * K * s.slots]
+        dest = dests[i]
         band(x, mask, slot)
         add(slot, ctx_flat, e)
         if tables.direct:
@@ -2110,10 +2120,10 @@ def _rans_output(s, hist, tables, k, values, n):
     h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
     # offsets from the stream's base: past values, as many places as the base has regions
     values = np.concatenate([np.zeros(tables.base[k] >> tables.shift[k], values.dtype), values])
-    try:
-        return values.take(h >> tables.shift[k])
-    except IndexError:
+    index = h >> tables.shift[k]
+    if index.size and int(index.max()) >= values.size:
         return None
+    return values.take(index, mode="wrap")
 
 
 def _rans_encode_plain(out, values):
@@ -2261,14 +2271,11 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
     idx = np.arange(ks.size, dtype=np.int64)
     run = np.maximum.accumulate(np.where(change, idx, 0))
     depth = run % rows
-    # each row's candidate distances (0: none): the nearest row of the previous group, then the
-    # key columns' candidates; distinct ones by sorting each row
-    groups = kt.shape[0]
-    cand = np.zeros((rows, 1 + groups * _RANS_CANDIDATES_PER_KEY), np.int32)
+    # candidate (row, distance) pairs: the nearest row of the previous group, then the key columns'
     r = np.arange(B, rows, dtype=np.int64)
     delta = 1 + r % B
-    cand[B:, 0] = np.where(delta <= window, delta, 0)
-    column = idx // rows
+    near = delta <= window
+    pair_rows, pair_deltas = [r[near]], [delta[near]]
     for c in range(1, _RANS_CANDIDATES_PER_KEY + 1):
         at = run - c
         ok = depth >= c
@@ -2277,14 +2284,17 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
         r = row[ok]
         delta = r - row[at[ok]]
         near = delta <= window
-        cand[r[near], 1 + (c - 1) * groups + column[ok][near]] = delta[near]
-    cand.sort(axis=1)
-    keep = cand > 0
-    keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
+        pair_rows.append(r[near])
+        pair_deltas.append(delta[near])
+    # distinct pairs by row (one sortable key each)
+    span = min(window, rows) + 1
+    key = np.concatenate(pair_rows) * span + np.concatenate(pair_deltas)
+    key = np.sort(key.astype(np.uint32) if rows * span < (1 << 32) else key)
     refs = np.zeros(rows, np.int64)
-    pr = np.nonzero(keep)[0]
-    if pr.size:
-        delta = cand[keep].astype(np.int64)
+    if key.size:
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])].astype(np.int64)
+        pr = key // span
+        delta = key - pr * span
         pc = pr - delta
         score = np.empty(pr.size, np.int64)
         step = max(1, (8 * _RANS_CHUNK) // samples)
