@@ -1586,20 +1586,22 @@ def _rans_choose_scales(counts, starts, k, total, cap):
     scale = (np.int64(1) << best_bits)
     q = np.maximum(1, np.floor(c * scale[seg] / tot + 0.5)).astype(np.int64)
     excess = np.add.reduceat(q, starts) - scale
-    # the first most frequent symbol of each context takes up a shortfall
-    top = np.maximum.reduceat(counts, starts)
-    first_top = np.flatnonzero(counts == top[seg])
-    top_index = first_top[np.concatenate([[True], seg[first_top[1:]] != seg[first_top[:-1]]])]
+
+    def first_top(v):
+        # the first largest of v in each context
+        at = np.flatnonzero(v == np.maximum.reduceat(v, starts)[seg])
+        return at[np.concatenate([[True], seg[at[1:]] != seg[at[:-1]]])]
+
+    # the first most frequent symbol of a context takes up its shortfall; an excess comes off the
+    # largest frequency, then the next largest, ... (all contexts a round at a time)
     fix = excess <= 0
-    q[top_index[fix]] -= excess[fix]
-    for u in np.flatnonzero(~fix):
-        seg_q = q[starts[u]:starts[u] + k[u]]
-        over = int(excess[u])
-        while over > 0:
-            big = int(np.argmax(seg_q))
-            take = min(int(seg_q[big]) - 1, over)
-            seg_q[big] -= take
-            over -= take
+    q[first_top(counts)[fix]] -= excess[fix]
+    over = np.where(fix, 0, excess)
+    while over.any():
+        big = first_top(q)
+        take = np.minimum(q[big] - 1, over)
+        q[big] -= take
+        over -= take
     return best_bits, q
 
 
@@ -1690,7 +1692,6 @@ def _rans_build_model(pair_keys, counts, alphabet, max_precision):
     m.starts = starts
     total = np.add.reduceat(counts, starts)
     seg = np.repeat(np.arange(starts.size), m.k)
-    m.entropy_bits = float((counts * np.log2(total[seg] / counts)).sum())
     cap = max(_rans_ceil_log2(int(m.k.max())), max_precision)
     m.scale, m.q = _rans_choose_scales(counts, starts, m.k, total, cap)
     m.precision = max(1, int(m.scale.max()))
