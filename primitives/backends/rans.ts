@@ -1405,9 +1405,9 @@ def _rans_count(keys, space):
     past the heap's mmap threshold would page-fault afresh)."""
     if keys.size <= _RANS_BULK or keys.dtype == np.intp:
         return np.bincount(keys, minlength=space)
-    counts = np.zeros(space, np.int64)
-    for a in range(0, keys.size, _RANS_BULK):
-        part = np.bincount(keys[a:a + _RANS_BULK])
+    parts = [np.bincount(keys[a:a + _RANS_BULK]) for a in range(0, keys.size, _RANS_BULK)]
+    counts = np.zeros(max([space] + [part.size for part in parts]), np.int64)
+    for part in parts:
         counts[:part.size] += part
     return counts
 
@@ -1891,7 +1891,7 @@ def _rans_read_core(r, s):
     count = r.varint()
     if count > s.n:
         _rans_corrupt("%d words for %d symbols" % (count, s.n))
-    words = np.frombuffer(r.take(2 * count), "<u2").astype(np.int64)
+    words = np.frombuffer(r.take(2 * count), "<u2")
     return states, read_limit, words
 
 
@@ -2036,20 +2036,24 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     mask = np.repeat([(1 << P) - 1 for P in tables.precision], L).astype(np.uint32)
     shift = np.repeat(tables.precision, L).astype(np.uint32)
     sixteen = np.full(W, 16, np.uint32)
-    band, add, rshift, mul, less, lshift, bor = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less, np.left_shift, np.bitwise_or
-    count_nonzero = np.count_nonzero
-    if gate is not None:
-        gk, gg = gate
-        gated = ctx[gk * s.slots:(gk + 1) * s.slots]
-        same = np.empty((s.slots, s.width), bool)
-        cmask = np.full((s.slots, s.width), tables.context_mask[gk], tables.dtype)
-        # before the first decoded step: the class mask (keeps the idle context)
-        gm = cmask.copy()
+    band, add, rshift, mul, less, lshift, bor, equal = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less, np.left_shift, np.bitwise_or, np.equal
+    count_nonzero, concatenate = np.count_nonzero, np.concatenate
+    need_first = need[:L]
     if tables.direct:
         f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
-    # views of each iteration's context rows and history rows, made once
+    # views made once: each iteration's context rows and history rows (flat)
     ctx_rows = list(rows)
-    dests = list(H[:extra].reshape(N, K * s.slots, s.width))
+    iteration = H[:extra].reshape(N, K * s.slots * s.width)
+    dests = list(iteration)
+    if gate is not None:
+        gk, gg = gate
+        gated = ctx_flat[gk * L:(gk + 1) * L]
+        g_ctx = ctx_flat[gg * L:(gg + 1) * L]
+        g_dests = list(iteration[:, gg * L:(gg + 1) * L])
+        same = np.empty(L, bool)
+        cmask = np.full(L, tables.context_mask[gk], tables.dtype)
+        # before the first decoded step the gate is the class mask (keeps the idle context)
+        gm = cmask.copy()
     for i in range(N):
         for k in starts.get(i, ()):
             thr[k * L:(k + 1) * L] = _RANS_LOW
@@ -2070,13 +2074,12 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         if tables.direct:
             f_take(e, None, f, "wrap")
             b_take(e, None, b, "wrap")
-            co_take(e, None, dest.reshape(-1), "wrap")
+            co_take(e, None, dest, "wrap")
         else:
-            tables.lookup(e, mask, f, b, dest.reshape(-1))
+            tables.lookup(e, mask, f, b, dest)
         if gate is not None:
             # the gate of the next iteration: did stream g decode its context's symbol?
-            g_rows = slice(gg * s.slots, (gg + 1) * s.slots)
-            np.equal(ctx[g_rows], dest[g_rows], same)
+            equal(g_ctx, g_dests[i], same)
             mul(same, cmask, gm)
         rshift(x, shift, x)
         mul(x, f, x)
@@ -2090,14 +2093,17 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         if n:
             xs = x.take(lanes)
             lshift(xs, sixteen[:n], xs)
-            a = n if K == 1 else count_nonzero(need[:L])
-            if w0 + a > e0 or w1 + n - a > e1:
-                _rans_corrupt("out of words")
-            if a:
-                bor(xs[:a], words[w0:w0 + a], xs[:a])
+            if K == 1:
+                if w0 + n > e0:
+                    _rans_corrupt("out of words")
+                bor(xs, words[w0:w0 + n], xs)
+                w0 += n
+            else:
+                a = count_nonzero(need_first)
+                if w0 + a > e0 or w1 + n - a > e1:
+                    _rans_corrupt("out of words")
+                bor(xs, concatenate((words[w0:w0 + a], words[w1:w1 + n - a])), xs)
                 w0 += a
-            if a < n:
-                bor(xs[a:], words[w1:w1 + n - a], xs[a:])
                 w1 += n - a
             x[lanes] = xs
     if (x != 1).any():
@@ -2359,7 +2365,7 @@ def enc_rans(data, p):
     if n == 0:
         return [tail.copy()], dict(p, period=max(period, 1 if contextual else 0), blockRows=max(1, p["blockRows"]),
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
-    present = _rans_count(values, 65536 if wide else 256) > 0
+    present = _rans_count(values, 0) > 0
     alphabet = np.flatnonzero(present)
     A = alphabet.size
     # dense symbols in the type of the context keys (ctx * A + symbol), as small as they fit
