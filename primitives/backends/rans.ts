@@ -1919,54 +1919,49 @@ class _RansTables(object):
             shift = precision + (4 if classes is not None else 0)
             # a symbol of an unused context: the idle region as its context, no symbol as its output
             unused = idle if classes is None else idle | (classes.size << shift)
+            # pairs by region: a used context's symbols, one identity pair for any other region
             seg = np.repeat(np.arange(k.size), k)
-            freq = q << (precision - scale)[seg]
-            cum = np.cumsum(freq) - freq
             starts = np.concatenate([[0], np.cumsum(k)[:-1]])
-            cum -= cum[starts][seg]
             per_region = np.ones(regions, np.int64)
             per_region[contexts] = k
-            first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
-            pos = first[contexts][seg] + (np.arange(seg.size) - starts[seg])
+            region_first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
+            pos = region_first[contexts][seg] + (np.arange(seg.size) - starts[seg])
             pf = np.full(int(per_region.sum()), M, np.int64)
-            pc = np.zeros(pf.size, np.int64)
             pco = np.full(pf.size, unused, np.int64)
-            pf[pos] = freq
-            pc[pos] = cum
+            pf[pos] = q << (precision - scale)[seg]
             pco[pos] = base + (symbol << precision) if classes is None else (symbol << shift) | (classes[symbol] << precision)
-            keys = base + ((np.repeat(np.arange(regions, dtype=np.int64), per_region) << precision) | pc)
-            parts.append((base - top, pf, pc, pco, keys))
+            parts.append((base - top, pf, pco))
             self.precision.append(precision)
             self.idle.append(idle)
             self.shift.append(shift)
             self.base.append(base)
             self.context_mask.append(15 << precision)
             top = base + regions * M
-        self.dtype = np.int32 if max([top] + [int(p[3].max()) for p in parts]) < (1 << 31) else np.int64
+        self.dtype = np.int32 if max([top] + [int(p[2].max()) for p in parts]) < (1 << 31) else np.int64
         self.direct = top <= direct_limit * len(specs)
+        # by pair (a gap before a stream's base, slots no offset reaches, as a pair of its own): its
+        # width (frequency), first slot, frequency and offset; uint32 (the decoder's states are uint32:
+        # below 2^32 throughout, as f * (x >> P) + slot - cum < f * 2^(32-P)), slot - cum = the slot
+        # index - the pair's first
+        width = np.concatenate([np.concatenate([[gap], pf]) for gap, pf, pco in parts])
+        first = np.cumsum(width) - width
+        freq = np.concatenate([np.concatenate([[1], pf]) for gap, pf, pco in parts]).astype(np.uint32)
+        offset = np.concatenate([np.concatenate([[0], pco]) for gap, pf, pco in parts]).astype(self.dtype)
         if self.direct:
-            # uint32 (the decoder's states are uint32: below 2^32 throughout, as f * (x >> P) + slot - cum
-            # < f * 2^(32-P)); a gap before a stream's base holds slots no offset reaches
-            f, bias, co = [], [], []
-            for (gap, pf, pc, pco, keys), precision in zip(parts, self.precision):
-                f += [np.ones(gap, np.uint32), np.repeat(pf.astype(np.uint32), pf)]
-                slot = np.arange(int(pf.sum()), dtype=np.uint32) & np.uint32((1 << precision) - 1)
-                slot -= np.repeat(pc.astype(np.uint32), pf)
-                bias += [np.zeros(gap, np.uint32), slot]
-                co += [np.zeros(gap, self.dtype), np.repeat(pco.astype(self.dtype), pf)]
-            self.f, self.bias, self.co = np.concatenate(f), np.concatenate(bias), np.concatenate(co)
+            pair = np.repeat(np.arange(width.size, dtype=np.int32), width)
+            self.f = freq.take(pair)
+            self.bias = np.arange(pair.size, dtype=np.uint32)
+            self.bias -= first.astype(np.uint32).take(pair)
+            self.co = offset.take(pair)
         else:
-            self.keys = np.concatenate([p[4] for p in parts])
-            self.pf = np.concatenate([p[1] for p in parts]).astype(np.uint32)
-            self.pc = np.concatenate([p[2] for p in parts])
-            self.pco = np.concatenate([p[3] for p in parts]).astype(self.dtype)
+            self.first, self.freq, self.offset = first, freq, offset
 
-    def lookup(self, e, mask, f, b, co):
+    def lookup(self, e, f, b, co):
         """The search path (direct tables are read in place by the decoder)."""
-        pair = np.searchsorted(self.keys, e, "right") - 1
-        np.take(self.pf, pair, out=f)
-        np.subtract(e & mask, self.pc[pair], out=b, casting="unsafe")
-        np.take(self.pco, pair, out=co)
+        pair = np.searchsorted(self.first, e, "right") - 1
+        np.take(self.freq, pair, out=f)
+        np.subtract(e, self.first[pair], out=b, casting="unsafe")
+        np.take(self.offset, pair, out=co)
 
 
 def _rans_decode_lanes(s, tables, streams, gate=None):
@@ -1977,7 +1972,7 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     idle; None: order-0, all fixed). With gate = (k, g), stream k (the bf16 mantissas: tables with
     classes) takes its context row's class only where stream g (the sign+exponents, lag 0) decoded
     the symbol of its own context (the context row's), else the fixed context 0. Returns each
-    stream's history: the offsets of the cube rows ([levels * slots, sub * width])."""
+    stream's history: the offsets it decoded by step ([steps, slots, width])."""
     K, L = len(streams), s.lanes
     W = K * L
     R = s.levels * s.slots
@@ -2076,7 +2071,7 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             b_take(e, None, b, "wrap")
             co_take(e, None, dest, "wrap")
         else:
-            tables.lookup(e, mask, f, b, dest)
+            tables.lookup(e, f, b, dest)
         if gate is not None:
             # the gate of the next iteration: did stream g decode its context's symbol?
             equal(g_ctx, g_dests[i], same)
@@ -2111,23 +2106,20 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     if w0 != e0 or w1 != e1:
         _rans_corrupt("%d words left over" % (e0 - w0 + e1 - w1))
     hist = H[:extra].reshape(N, K, s.slots, s.width)
-    out = []
-    for k, (lanes, lag, src, fixed) in enumerate(streams):
-        h = hist[lag:lag + s.steps, k].reshape(s.levels, s.sub, s.slots, s.width)
-        out.append(h.transpose(0, 2, 1, 3).reshape(R, s.sub * s.width))
-    return out
+    return [hist[lag:lag + s.steps, k] for k, (lanes, lag, src, fixed) in enumerate(streams)]
 
 
 def _rans_output(s, hist, tables, k, values, n):
     """values[symbol] of every position in data order from stream k's decoder history (offsets by
-    cube row); None when a position holds the offset of no symbol (an unused context was used)."""
-    h = hist.reshape(s.levels, s.slots, s.sub * s.width)
-    if s.blocked:
-        h = h.transpose(1, 0, 2)
-    h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
+    step, [steps, slots, width]); None when a position holds the offset of no symbol (an unused
+    context was used)."""
+    h = hist.reshape(s.levels, s.sub, s.slots, s.width)
+    # data order: rows by level then slot (by slot then level when blocked), a row's sub-steps in turn
+    h = h.transpose(2, 0, 1, 3) if s.blocked else h.transpose(0, 2, 1, 3)
+    # (contiguous first: arithmetic on a strided view is slower than the copy)
+    index = np.ascontiguousarray(h).reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n] >> tables.shift[k]
     # offsets from the stream's base: past values, as many places as the base has regions
     values = np.concatenate([np.zeros(tables.base[k] >> tables.shift[k], values.dtype), values])
-    index = h >> tables.shift[k]
     if index.size and int(index.max()) >= values.size:
         return None
     return values.take(index, mode="wrap")
