@@ -1948,11 +1948,12 @@ class _RansTables(object):
         freq = np.concatenate([np.concatenate([[1], pf]) for gap, pf, pco in parts]).astype(np.uint32)
         offset = np.concatenate([np.concatenate([[0], pco]) for gap, pf, pco in parts]).astype(self.dtype)
         if self.direct:
-            pair = np.repeat(np.arange(width.size, dtype=np.int32), width)
-            self.f = freq.take(pair)
-            self.bias = np.arange(pair.size, dtype=np.uint32)
-            self.bias -= first.astype(np.uint32).take(pair)
-            self.co = offset.take(pair)
+            # each slot's pair: how many pairs start up to it (np.repeat is slower)
+            pair = np.cumsum(np.bincount(first[1:], minlength=top))
+            self.f = freq.take(pair, mode="wrap")
+            self.bias = np.arange(top, dtype=np.uint32)
+            self.bias -= first.astype(np.uint32).take(pair, mode="wrap")
+            self.co = offset.take(pair, mode="wrap")
         else:
             self.first, self.freq, self.offset = first, freq, offset
 
