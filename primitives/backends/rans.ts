@@ -1480,7 +1480,8 @@ class _RansSchedule(object):
         lanes=True, that count per lane (0 or 1)."""
         k = np.arange(self.slots, dtype=np.int64)
         row = k * self.B if self.blocked else k
-        per_slot = np.where(row < self.rows, np.clip(self.n - row * self.cols, 0, min(self.width, self.cols)), 0)
+        # (np.clip costs more than the arithmetic on a few slots)
+        per_slot = np.where(row < self.rows, np.maximum(np.minimum(self.n - row * self.cols, min(self.width, self.cols)), 0), 0)
         if not lanes:
             return int(per_slot.sum())
         return (np.arange(self.width)[None, :] < per_slot[:, None]).reshape(-1).astype(np.int64)
@@ -1989,7 +1990,7 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         H[extra + 3 * k:extra + 3 * k + 2] = fixed
         H[extra + 3 * k + 1, s.cols - (s.sub - 1) * s.width:] = tables.idle[k]
         H[extra + 3 * k + 2] = tables.idle[k]
-        step = np.clip(st - lag, 0, s.steps - 1)
+        step = np.minimum(np.maximum(st - lag, 0), s.steps - 1)
         t, j = step // s.sub, step % s.sub
         c = src[t] if src is not None else np.full((N, s.slots), R)
         last = (j == s.sub - 1).astype(np.int64)[:, None]
