@@ -1738,38 +1738,43 @@ def _rans_step_keys(s, keys, idle, out):
     out[...] = s.to_cube(grid).reshape(s.steps, s.lanes)
 
 
-def _rans_encode_lanes(s, streams):
-    """Runs the schedule backwards for streams that share it, their lanes side by side (one numpy
-    call a step serves all). Per stream: warm-up steps, final states, words (in decode order)."""
-    K, L = len(streams), s.lanes
-    W = K * L
+def _rans_encode_lanes(streams):
+    """Runs the schedules of streams (schedule, frequencies, cumulative frequencies, keys,
+    precision) backwards, their lanes side by side (one numpy call a step serves all); a stream
+    of fewer steps than the longest takes the last ones (all start the backward pass together).
+    Per stream: warm-up steps, final states, words (in decode order)."""
+    K = len(streams)
+    S = max(s.steps for s, f, c, keys, P in streams)
+    widths = [s.lanes for s, f, c, keys, P in streams]
+    first = np.cumsum([0] + widths).tolist()
+    W = first[-1]
     # one frequency table and one cumulative table for all streams (their keys offset)
-    base = np.cumsum([0] + [f.size for f, c, keys, P in streams])
-    f_key = np.concatenate([f for f, c, keys, P in streams])
-    c_key = np.concatenate([c for f, c, keys, P in streams])
-    top = int(base[-1])
-    index = np.empty((s.steps, K, L), np.int16 if top <= (1 << 15) else np.int32 if top <= (1 << 31) else np.int64)
-    for k, (f, c, keys, P) in enumerate(streams):
-        _rans_step_keys(s, keys, f.size - 1, index[:, k])
+    base = np.cumsum([0] + [f.size for s, f, c, keys, P in streams]).tolist()
+    f_key = np.concatenate([f for s, f, c, keys, P in streams])
+    c_key = np.concatenate([c for s, f, c, keys, P in streams])
+    index = np.empty((S, W), np.int16 if base[-1] <= (1 << 15) else np.int32 if base[-1] <= (1 << 31) else np.int64)
+    for k, (s, f, c, keys, P) in enumerate(streams):
+        part = index[:, first[k]:first[k + 1]]
+        part[:S - s.steps] = f.size - 1
+        _rans_step_keys(s, keys, f.size - 1, part[S - s.steps:])
         if base[k]:
-            index[:, k] += int(base[k])
-    index = index.reshape(s.steps, W)
+            part += base[k]
     # per lane: its stream's 2^(32-P) (emit limit f * 2^(32-P)) and M = 2^P
-    unit = np.repeat([float(1 << (32 - P)) for f, c, keys, P in streams], L)
-    M = np.repeat([float(1 << P) for f, c, keys, P in streams], L)
+    unit = np.repeat([float(1 << (32 - P)) for s, f, c, keys, P in streams], widths)
+    M = np.repeat([float(1 << P) for s, f, c, keys, P in streams], widths)
     # per run of steps: frequencies, cumulative frequencies, emit limits and M - f (fewer, larger
     # gathers and arithmetic out of the step loop)
-    run = max(1, min(s.steps, _RANS_CHUNK // W))
+    run = max(1, min(S, _RANS_CHUNK // W))
     f_run = np.empty((run, W))
     c_run = np.empty((run, W))
     lim_run = np.empty((run, W))
     mf_run = np.empty((run, W))
     x = np.ones(W)
     q = np.empty(W)
-    emit = np.empty((s.steps, W), bool)
+    emit = np.empty((S, W), bool)
     warm = np.zeros(W, np.int64)
     # lanes without symbols stay at state 1 (warm-up) throughout: count the others while they warm up
-    idle = K * (L - s.first_step_symbols())
+    idle = sum(s.lanes - s.first_step_symbols() for s, f, c, keys, P in streams)
     warming = True
     chunks = []
     # the step loop pays per Python operation: bound methods, positional outputs, arrays for
@@ -1781,7 +1786,7 @@ def _rans_encode_lanes(s, streams):
     # views of the run rows and of the steps' emit flags, made once
     rows = list(zip(f_run, c_run, lim_run, mf_run))
     emit_rows = list(emit)
-    for st1 in range(s.steps, 0, -run):
+    for st1 in range(S, 0, -run):
         st0 = max(0, st1 - run)
         size = st1 - st0
         # take is fastest with intp indices in "wrap" mode (all are in range)
@@ -1809,17 +1814,21 @@ def _rans_encode_lanes(s, streams):
             mul(q, mf, q)
             add(x, q, x)
             add(x, c, x)
-    # (once none of the others is warm, the lanes still at state 1 are those without symbols)
-    warm[np.tile(s.first_step_symbols(lanes=True), K) == 0] = s.steps
     # float states below 2^32 cast to uint32 exactly; to uint16, their low 16 bits
     words = np.concatenate(chunks[::-1]).astype(np.uint32).astype("<u2")
     states = x.astype(np.uint32)
-    if K == 1:
-        return [(warm, states, words)]
-    # the words of a step are its lanes' in order: stream by stream
-    per = np.count_nonzero(emit.reshape(s.steps, K, L), axis=2)
-    owner = np.repeat(np.tile(np.arange(K), s.steps), per.reshape(-1))
-    return [(warm[k * L:(k + 1) * L], states[k * L:(k + 1) * L], words[owner == k]) for k in range(K)]
+    if K > 1:
+        # the words of a step are its lanes' in order: stream by stream
+        per = np.add.reduceat(emit.view(np.uint8), first[:-1], axis=1, dtype=np.int64)
+        owner = np.repeat(np.tile(np.arange(K), S), per.reshape(-1))
+    cores = []
+    for k, (s, f, c, keys, P) in enumerate(streams):
+        # a lane still warming up after its last step (others go on) warmed up throughout; once
+        # none of the others is warm, the lanes still at state 1 are those without symbols
+        w = np.minimum(warm[first[k]:first[k + 1]], s.steps)
+        w[s.first_step_symbols(lanes=True) == 0] = s.steps
+        cores.append((w, states[first[k]:first[k + 1]], words if K == 1 else words[owner == k]))
+    return cores
 
 
 def _rans_mantissa_model(keys):
@@ -2127,7 +2136,9 @@ def _rans_output(s, hist, tables, k, values, n):
     return values.take(index, mode="wrap")
 
 
-def _rans_encode_plain(out, values):
+def _rans_encode_plain(out, values, nested):
+    """A nested order-0 stream of values: its header now, and a slot in out for its lanes, which
+    all nested streams of the payload fill together (nested collects slot, schedule, stream)."""
     values = np.asarray(values, np.int64)
     head = bytearray()
     write_varint(head, int(values.size))
@@ -2143,7 +2154,18 @@ def _rans_encode_plain(out, values):
     out.append(bytes(head))
     out.append(_rans_varint_bytes(_rans_gaps(alphabet)).tobytes())
     out.append(_rans_varint_bytes(np.concatenate([[m.precision], m.q[:-1] - 1, [lanes]])).tobytes())
-    _rans_write_core(out, *_rans_encode_lanes(_rans_flat(values.size, lanes), [_rans_stream(m, dense, A)])[0])
+    nested.append((len(out), _rans_flat(values.size, lanes), _rans_stream(m, dense, A)))
+    out.append(None)
+
+
+def _rans_write_nested(out, nested):
+    """Encodes the nested streams side by side and writes their lanes to their slots in out."""
+    if nested:
+        cores = _rans_encode_lanes([(s,) + stream for at, s, stream in nested])
+        for (at, s, stream), core in zip(nested, cores):
+            part = []
+            _rans_write_core(part, *core)
+            out[at] = b"".join(part)
 
 
 def _rans_read_ascending(r, count, space, what):
@@ -2203,9 +2225,9 @@ def _rans_ref_bits(refs):
             + low * (1 << _RANS_LOG_FRAC))
 
 
-def _rans_encode_refs(out, refs):
+def _rans_encode_refs(out, refs, nested):
     lengths = _rans_bit_length(refs)
-    _rans_encode_plain(out, lengths)
+    _rans_encode_plain(out, lengths, nested)
     for b in range(2, 17):
         low = refs[lengths == b] - (1 << (b - 1))
         if low.size:
@@ -2398,20 +2420,22 @@ def enc_rans(data, p):
     if bf16:
         man_alphabet, man_model, man_stream = _rans_mantissa_model(man_keys)
         streams.append(man_stream)
-    # the sign+exponent and mantissa lanes run side by side
-    cores = _rans_encode_lanes(s, streams)
-    _rans_encode_plain(out, _rans_model_side(alphabet, m, contextual))
+    # the sign+exponent and mantissa lanes run side by side, and so do the nested streams' lanes
+    cores = _rans_encode_lanes([(s,) + stream for stream in streams])
+    nested = []
+    _rans_encode_plain(out, _rans_model_side(alphabet, m, contextual), nested)
     if p["context"] == "rowref":
         out.append(bytes([1 if explicit else 0]))
         if explicit:
-            _rans_encode_refs(out, refs)
+            _rans_encode_refs(out, refs, nested)
     _rans_write_core(out, *cores[0])
     if bf16:
         head = bytearray()
         write_varint(head, man_model.precision)
         out.append(bytes(head))
-        _rans_encode_plain(out, _rans_model_side(man_alphabet, man_model, True))
+        _rans_encode_plain(out, _rans_model_side(man_alphabet, man_model, True), nested)
         _rans_write_core(out, *cores[1])
+    _rans_write_nested(out, nested)
     out.append(tail.tobytes())
     payload = np.frombuffer(b"".join(out), np.uint8)
     return [payload], dict(p, period=period, blockRows=max(1, block_rows), lanes=lanes, precision=m.precision)
