@@ -2528,7 +2528,7 @@ def dec_rans(streams, p, info):
     for key in (("period", "lanes", "precision", "blockRows") if contextual else ("lanes", "precision")):
         if p[key] < 1:
             raise CodecError("bad-params", "rans: %s = 0 (auto) in a frame; encoders record the resolved value" % key)
-    r = Reader(payload.tobytes(), "rans")
+    r = Reader(memoryview(payload), "rans")
     check = int(np.frombuffer(r.take(4), "<u4")[0])
     direct_limit = min(1 << 22, 2 * n + 4096, info.cap // 8)
     P = p["precision"]
