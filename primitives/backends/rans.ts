@@ -1976,14 +1976,15 @@ class _RansTables(object):
 
 
 def _rans_decode_lanes(s, tables, streams, gate=None):
-    """Decodes one or two streams that share the schedule s, their lanes side by side (one numpy call
-    a step serves both): streams[k] = (lane input, lag, src, fixed offset) with the tables' stream k. Stream k
-    decodes step st at iteration st + lag (a stream whose contexts depend on what another decodes
-    lags it by a step); src[t]: the cube row of each slot's context row at level t (R: fixed, R + 1:
-    idle; None: order-0, all fixed). With gate = (k, g), stream k (the bf16 mantissas: tables with
-    classes) takes its context row's class only where stream g (the sign+exponents, lag 0) decoded
-    the symbol of its own context (the context row's), else the fixed context 0. Returns each
-    stream's history: the offsets it decoded by step ([steps, slots, width])."""
+    """Decodes one or two streams that share the schedule s, their lanes side by side (one numpy
+    call a step serves both): streams[k] = (lane input, lag, src, fixed offset) with the tables'
+    stream k. Stream k decodes step st at iteration st + lag (a stream whose contexts depend on what
+    another decodes lags it by a step); src[t]: the cube row of each slot's context row at level t
+    (R: fixed, R + 1: idle; None: order-0, all fixed). With gate = (k, g), stream k (the bf16
+    mantissas: tables with classes) takes its context row's class only where stream g (the
+    sign+exponents, lag 0) decoded the symbol of its own context (the context row's), else the
+    fixed context 0. Returns each stream's history: the offsets it decoded by step ([steps, slots,
+    width])."""
     K, L = len(streams), s.lanes
     W = K * L
     R = s.levels * s.slots
