@@ -1381,6 +1381,8 @@ import zlib
 
 _RANS_LOW = 1 << 16
 _RANS_CHUNK = 1 << 15
+# elements per chunk of a bulk count or gather: their intp temporaries stay below the mmap threshold
+_RANS_BULK = 1 << 20
 _RANS_TARGET_STEPS = 256
 _RANS_PLAIN_STEPS = 16
 _RANS_KEY_COLUMNS = 48
@@ -1391,6 +1393,7 @@ _RANS_LANES_MAX = 65535
 _RANS_BLOCK_ROWS_MAX = 1 << 30
 _RANS_COUNT_TABLE_MAX = 1 << 22
 _RANS_LOG_FRAC = 12
+_RANS_MANTISSA_CONTEXTS = 9
 
 
 def _rans_corrupt(message):
@@ -1398,24 +1401,24 @@ def _rans_corrupt(message):
 
 
 def _rans_count(keys, space):
-    """np.bincount, in chunks unless keys are intp already (bincount copies other types to intp:
-    big temporaries cost page faults)."""
-    if keys.dtype == np.intp:
+    """np.bincount with at least space counts, in chunks (bincount copies keys to intp: temporaries
+    past the heap's mmap threshold would page-fault afresh)."""
+    if keys.size <= _RANS_BULK or keys.dtype == np.intp:
         return np.bincount(keys, minlength=space)
-    counts = np.zeros(space, np.int64)
-    for a in range(0, keys.size, _RANS_CHUNK):
-        part = np.bincount(keys[a:a + _RANS_CHUNK])
+    parts = [np.bincount(keys[a:a + _RANS_BULK]) for a in range(0, keys.size, _RANS_BULK)]
+    counts = np.zeros(max([space] + [part.size for part in parts]), np.int64)
+    for part in parts:
         counts[:part.size] += part
     return counts
 
 
 def _rans_gather(table, index, dtype):
-    """table[index] in chunks, as dtype."""
+    """table[index] as dtype, in chunks (take copies the index to intp)."""
     out = np.empty(index.shape, dtype)
     flat_in, flat_out = index.reshape(-1), out.reshape(-1)
     table = table.astype(dtype)
-    for a in range(0, flat_in.size, _RANS_CHUNK):
-        np.take(table, flat_in[a:a + _RANS_CHUNK], out=flat_out[a:a + _RANS_CHUNK])
+    for a in range(0, flat_in.size, _RANS_BULK):
+        table.take(flat_in[a:a + _RANS_BULK], out=flat_out[a:a + _RANS_BULK], mode="clip")
     return out
 
 
@@ -1443,11 +1446,11 @@ _RANS_LOG_TABLE = _rans_log_table()
 
 
 def _rans_log2fx(v):
-    """Fixed-point log2 of integers 1 <= v < 2^32."""
-    v = np.asarray(v, np.int64)
-    e = np.frexp(v.astype(np.float64))[1].astype(np.int64) - 1
-    m = np.where(e >= 10, v >> np.maximum(e - 10, 0), v << np.maximum(10 - e, 0))
-    return e * (1 << _RANS_LOG_FRAC) + _RANS_LOG_TABLE[m - 1024]
+    """Fixed-point log2 of integers 1 <= v < 2^32: v = f * 2^e (0.5 <= f < 1, exact in float64), the
+    top 11 bits f * 2^11 index the table."""
+    f, e = np.frexp(np.asarray(v, np.float64))
+    f *= 2048
+    return (e.astype(np.int64) - 1) * (1 << _RANS_LOG_FRAC) + _RANS_LOG_TABLE[f.astype(np.int64) - 1024]
 
 
 def _rans_sum_clogc(counts):
@@ -1477,7 +1480,8 @@ class _RansSchedule(object):
         lanes=True, that count per lane (0 or 1)."""
         k = np.arange(self.slots, dtype=np.int64)
         row = k * self.B if self.blocked else k
-        per_slot = np.where(row < self.rows, np.clip(self.n - row * self.cols, 0, min(self.width, self.cols)), 0)
+        # (np.clip costs more than the arithmetic on a few slots)
+        per_slot = np.where(row < self.rows, np.maximum(np.minimum(self.n - row * self.cols, min(self.width, self.cols)), 0), 0)
         if not lanes:
             return int(per_slot.sum())
         return (np.arange(self.width)[None, :] < per_slot[:, None]).reshape(-1).astype(np.int64)
@@ -1531,7 +1535,8 @@ def _rans_varint_bytes(values):
     v = np.asarray(values, dtype=np.int64).reshape(-1)
     if v.size == 0:
         return np.zeros(0, np.uint8)
-    shifts = np.arange(0, 63, 7, dtype=np.int64)
+    # as many 7-bit groups as the largest value has
+    shifts = np.arange(0, max(1, int(v.max()).bit_length()), 7, dtype=np.int64)
     parts = (v[:, None] >> shifts[None, :]) & 0x7F
     more = (v[:, None] >> (shifts[None, :] + 7)) > 0
     keep = np.concatenate([np.ones((v.size, 1), bool), more[:, :-1]], axis=1)
@@ -1566,32 +1571,38 @@ def _rans_choose_scales(counts, starts, k, total, cap):
     """Per context: scale bits (smallest fixed-point coded + table size) and q summing to 2^bits."""
     seg = np.repeat(np.arange(k.size), k)
     tot = total[seg].astype(np.float64)
-    lo = np.maximum(np.array([_rans_ceil_log2(int(v)) for v in k], np.int64), min(cap, 1))
+    # at least ceil(log2 k) bits (a slot for every symbol), and 1
+    lo = np.maximum(np.frexp((k - 1).astype(np.float64))[1].astype(np.int64), min(cap, 1))
     c = counts.astype(np.float64)
-    # every candidate scale at once: rows are bits lo.min()..cap
-    bits = np.arange(int(lo.min()), cap + 1, dtype=np.int64)[:, None]
-    v = np.maximum(1.0, np.floor(c[None, :] * np.exp2(bits.astype(np.float64)) / tot[None, :] + 0.5)).astype(np.int64)
-    cost = np.add.reduceat((1 - counts)[None, :] * _rans_log2fx(v) + (1 << _RANS_LOG_FRAC), starts, axis=1)
-    cost += total[None, :] * _rans_log2fx(np.add.reduceat(v, starts, axis=1))
-    cost[(bits < lo[None, :]) | (k[None, :] <= 1)] = np.iinfo(np.int64).max
-    best_bits = np.where(k > 1, bits[np.argmin(cost, axis=0), 0], lo)
+    best_bits = lo
+    multi = k > 1
+    if multi.any():
+        # every candidate scale at once: rows are bits from the least a context of 2+ symbols takes to cap
+        bits = np.arange(int(lo[multi].min()), cap + 1, dtype=np.int64)[:, None]
+        v = np.maximum(1.0, np.floor(c[None, :] * np.exp2(bits.astype(np.float64)) / tot[None, :] + 0.5)).astype(np.int64)
+        cost = np.add.reduceat((1 - counts)[None, :] * _rans_log2fx(v) + (1 << _RANS_LOG_FRAC), starts, axis=1)
+        cost += total[None, :] * _rans_log2fx(np.add.reduceat(v, starts, axis=1))
+        cost[(bits < lo[None, :]) | ~multi[None, :]] = np.iinfo(np.int64).max
+        best_bits = np.where(multi, bits[np.argmin(cost, axis=0), 0], lo)
     scale = (np.int64(1) << best_bits)
     q = np.maximum(1, np.floor(c * scale[seg] / tot + 0.5)).astype(np.int64)
     excess = np.add.reduceat(q, starts) - scale
-    top = np.maximum.reduceat(counts, starts)
-    first_top = np.flatnonzero(counts == top[seg])
-    _, pick = np.unique(seg[first_top], return_index=True)
-    top_index = first_top[pick]
+
+    def first_top(v):
+        # the first largest of v in each context
+        at = np.flatnonzero(v == np.maximum.reduceat(v, starts)[seg])
+        return at[np.concatenate([[True], seg[at[1:]] != seg[at[:-1]]])]
+
+    # the first most frequent symbol of a context takes up its shortfall; an excess comes off the
+    # largest frequency, then the next largest, ... (all contexts a round at a time)
     fix = excess <= 0
-    q[top_index[fix]] -= excess[fix]
-    for u in np.flatnonzero(~fix):
-        seg_q = q[starts[u]:starts[u] + k[u]]
-        over = int(excess[u])
-        while over > 0:
-            big = int(np.argmax(seg_q))
-            take = min(int(seg_q[big]) - 1, over)
-            seg_q[big] -= take
-            over -= take
+    q[first_top(counts)[fix]] -= excess[fix]
+    over = np.where(fix, 0, excess)
+    while over.any():
+        big = first_top(q)
+        take = np.minimum(q[big] - 1, over)
+        q[big] -= take
+        over -= take
     return best_bits, q
 
 
@@ -1599,22 +1610,44 @@ class _RansModel(object):
     pass
 
 
-def _rans_keys(dense, refs, cols, alphabet):
-    """Context key of every position: ctx * alphabet + symbol (ctx = symbol refs[row] rows up, or A)."""
+def _rans_grid(v, rows, cols):
+    """v as [rows, cols], zero-padded past its end."""
+    if v.size == rows * cols:
+        return v.reshape(rows, cols)
+    g = np.zeros((rows, cols), v.dtype)
+    g.reshape(-1)[:v.size] = v
+    return g
+
+
+def _rans_keys(dense, refs, cols, alphabet, man=None):
+    """Context key of every position: ctx * alphabet + symbol (ctx = the symbol refs[row] rows up,
+    or alphabet where refs is 0). With man (bf16 mantissas), also each mantissa's key
+    128 * context id + mantissa (the id as mantissaContexts in rans.ts: 1 + the top 3 mantissa bits
+    of the context row's element where its sign+exponent equals this one's, else 0)."""
     n = dense.size
     rows = refs.size
-    if n == rows * cols:
-        grid = dense.reshape(rows, cols)
-    else:
-        grid = np.zeros((rows, cols), dense.dtype)
-        grid.reshape(-1)[:n] = dense
-    r = np.arange(rows, dtype=np.int64)
-    keys = np.take(grid, np.where(refs > 0, r - refs, 0), axis=0)
+    grid = _rans_grid(dense, rows, cols)
+    src = np.arange(rows, dtype=np.int64) - refs
+    fixed = refs == 0
+    # context symbols (a row without context takes itself; replaced below)
+    keys = grid.take(src, axis=0)
+    man_keys = None
+    if man is not None:
+        man_g = _rans_grid(man, rows, cols)
+        same = keys == grid
+        same[fixed] = False
+        ids = man_g.take(src, axis=0)
+        ids >>= 4
+        ids += 1
+        ids *= same
+        man_keys = ids.astype(np.uint16)
+        man_keys <<= 7
+        man_keys |= man_g
+        man_keys = man_keys.reshape(-1)[:n]
     keys *= alphabet
     keys += grid
-    fixed = np.flatnonzero(refs == 0)
     keys[fixed] = grid[fixed] + alphabet * alphabet
-    return keys.reshape(-1)[:n]
+    return keys.reshape(-1)[:n], man_keys
 
 
 def _rans_sampled_bits(sig, refs, alphabet):
@@ -1638,18 +1671,18 @@ def _rans_sampled_bits(sig, refs, alphabet):
     return _rans_sum_clogc(by_ctx) - _rans_sum_clogc(joint)
 
 
-def _rans_build_model(keys, space, alphabet, max_precision):
-    """Scales and frequencies of the (context, symbol) pairs of keys = context * alphabet + symbol < space."""
+def _rans_pair_counts(keys, space):
+    """Distinct keys below space, ascending, and their counts (a count table when it fits)."""
     if space <= _RANS_COUNT_TABLE_MAX:
         table = _rans_count(keys, space)
         pair_keys = np.flatnonzero(table)
-        counts = table[pair_keys]
-        index = np.zeros(table.size, np.int64)
-        index[pair_keys] = np.arange(pair_keys.size)
-        key_pair = index
-    else:
-        pair_keys, counts = np.unique(keys, return_counts=True)
-        key_pair = None
+        return pair_keys, table[pair_keys]
+    return np.unique(keys, return_counts=True)
+
+
+def _rans_build_model(pair_keys, counts, alphabet, max_precision):
+    """Scales and frequencies of the (context, symbol) pairs pair_keys = context * alphabet + symbol
+    (ascending) seen counts times."""
     m = _RansModel()
     pair_ctx = pair_keys // alphabet
     m.symbol = pair_keys - pair_ctx * alphabet
@@ -1660,7 +1693,6 @@ def _rans_build_model(keys, space, alphabet, max_precision):
     m.starts = starts
     total = np.add.reduceat(counts, starts)
     seg = np.repeat(np.arange(starts.size), m.k)
-    m.entropy_bits = float((counts * np.log2(total[seg] / counts)).sum())
     cap = max(_rans_ceil_log2(int(m.k.max())), max_precision)
     m.scale, m.q = _rans_choose_scales(counts, starts, m.k, total, cap)
     m.precision = max(1, int(m.scale.max()))
@@ -1668,115 +1700,148 @@ def _rans_build_model(keys, space, alphabet, max_precision):
     cum = np.cumsum(m.freq) - m.freq
     m.cum = cum - cum[starts][seg]
     m.pair_keys = pair_keys
-    m.key_pair = key_pair
     return m
 
 
-def _rans_key_tables(m, keys, space):
-    """Frequency and cumulative frequency (float64) by key (the last entry: idle lanes), and the
-    keys as indices into them."""
+def _rans_stream(m, keys, space, table_keys=None):
+    """A stream for the encoder: frequency and cumulative frequency (float64) by key (the last entry:
+    idle lanes), the keys as indices into them, the precision. table_keys: the key of each model pair
+    (default: its pair key)."""
     M = 1 << m.precision
-    if m.key_pair is not None:
+    if space <= _RANS_COUNT_TABLE_MAX:
         f_key = np.full(space + 1, M, np.float64)
         c_key = np.zeros(space + 1, np.float64)
-        f_key[m.pair_keys] = m.freq
-        c_key[m.pair_keys] = m.cum
-        return f_key, c_key, keys
+        at = m.pair_keys if table_keys is None else table_keys
+        f_key[at] = m.freq
+        c_key[at] = m.cum
+        return f_key, c_key, keys, m.precision
     f_key = np.append(m.freq.astype(np.float64), M)
     c_key = np.append(m.cum.astype(np.float64), 0)
-    return f_key, c_key, np.searchsorted(m.pair_keys, keys)
+    return f_key, c_key, np.searchsorted(m.pair_keys, keys), m.precision
 
 
-class _RansStepKeys(object):
-    """Keys of the positions of each step in lane order (idle lanes: idle_key)."""
-
-    def __init__(self, s, keys, idle_key):
-        self.L = s.lanes
-        self.idle_key = idle_key
-        # groups of whole rows one step each (or one row in sub-steps) are the keys in data order
-        if not s.blocked and s.sub * s.width == s.cols and (s.sub == 1 or s.slots == 1):
-            self.keys = keys
-        else:
-            rows_p, cols_p = s.levels * s.slots, s.sub * s.width
-            grid = np.full((rows_p, cols_p), idle_key, keys.dtype)
-            full = keys.size // s.cols
-            grid[:full, :s.cols] = keys[:full * s.cols].reshape(full, s.cols)
-            if keys.size > full * s.cols:
-                grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
-            self.keys = np.ascontiguousarray(s.to_cube(grid)).reshape(-1)
-
-    def __call__(self, st0, st1):
-        """Keys of steps st0..st1-1, step after step."""
-        part = self.keys[st0 * self.L:st1 * self.L]
-        if part.size == (st1 - st0) * self.L:
-            return part
-        out = np.full((st1 - st0) * self.L, self.idle_key, self.keys.dtype)
-        out[:part.size] = part
-        return out
+def _rans_step_keys(s, keys, idle, out):
+    """Writes keys (data order) to out [steps, lanes] in step order, idle where a lane has no symbol."""
+    if not s.blocked and s.sub * s.width == s.cols and (s.sub == 1 or s.slots == 1):
+        # whole rows one step each (or one row in sub-steps): data order is step order
+        full = keys.size // s.lanes
+        out[:full] = keys[:full * s.lanes].reshape(full, s.lanes)
+        if full < s.steps:
+            out[full:] = idle
+            out[full, :keys.size - full * s.lanes] = keys[full * s.lanes:]
+        return
+    grid = np.full((s.levels * s.slots, s.sub * s.width), idle, out.dtype)
+    full = keys.size // s.cols
+    grid[:full, :s.cols] = keys[:full * s.cols].reshape(full, s.cols)
+    if keys.size > full * s.cols:
+        grid[full, :keys.size - full * s.cols] = keys[full * s.cols:]
+    out[...] = s.to_cube(grid).reshape(s.steps, s.lanes)
 
 
-def _rans_encode_core(s, f_key, c_key, step_keys, precision):
-    """Runs the schedule backwards: warm-up steps, final states, words (in decode order)."""
-    L = s.lanes
-    M = float(1 << precision)
-    unit = float(1 << (32 - precision))
-    x = np.ones(L)
-    # per run of steps: frequencies, cumulative frequencies, emit limits f * 2^(32-P) and M - f
-    # (fewer, larger gathers and arithmetic out of the step loop)
-    run = max(1, min(s.steps, _RANS_CHUNK // L))
-    f_run = np.empty(run * L)
-    c_run = np.empty(run * L)
-    lim_run = np.empty(run * L)
-    mf_run = np.empty(run * L)
-    q = np.empty(L)
-    e = np.empty(L, bool)
-    warm = np.zeros(L, np.int64)
+def _rans_encode_lanes(streams):
+    """Runs the schedules of streams (schedule, frequencies, cumulative frequencies, keys,
+    precision) backwards, their lanes side by side (one numpy call a step serves all); a stream
+    of fewer steps than the longest takes the last ones (all start the backward pass together).
+    Per stream: warm-up steps, final states, words (in decode order)."""
+    K = len(streams)
+    S = max(s.steps for s, f, c, keys, P in streams)
+    widths = [s.lanes for s, f, c, keys, P in streams]
+    first = np.cumsum([0] + widths).tolist()
+    W = first[-1]
+    # one frequency table and one cumulative table for all streams (their keys offset)
+    base = np.cumsum([0] + [f.size for s, f, c, keys, P in streams]).tolist()
+    f_key = np.concatenate([f for s, f, c, keys, P in streams])
+    c_key = np.concatenate([c for s, f, c, keys, P in streams])
+    index = np.empty((S, W), np.int16 if base[-1] <= (1 << 15) else np.int32 if base[-1] <= (1 << 31) else np.int64)
+    for k, (s, f, c, keys, P) in enumerate(streams):
+        part = index[:, first[k]:first[k + 1]]
+        part[:S - s.steps] = f.size - 1
+        _rans_step_keys(s, keys, f.size - 1, part[S - s.steps:])
+        if base[k]:
+            part += base[k]
+    # per lane: its stream's 2^(32-P) (emit limit f * 2^(32-P)) and M = 2^P
+    unit = np.repeat([float(1 << (32 - P)) for s, f, c, keys, P in streams], widths)
+    M = np.repeat([float(1 << P) for s, f, c, keys, P in streams], widths)
+    # per run of steps: frequencies, cumulative frequencies, emit limits and M - f (fewer, larger
+    # gathers and arithmetic out of the step loop)
+    run = max(1, min(S, _RANS_CHUNK // W))
+    f_run = np.empty((run, W))
+    c_run = np.empty((run, W))
+    lim_run = np.empty((run, W))
+    mf_run = np.empty((run, W))
+    x = np.ones(W)
+    q = np.empty(W)
+    emit = np.empty((S, W), bool)
+    warm = np.zeros(W, np.int64)
     # lanes without symbols stay at state 1 (warm-up) throughout: count the others while they warm up
-    idle = L - s.first_step_symbols()
+    idle = sum(s.lanes - s.first_step_symbols() for s, f, c, keys, P in streams)
     warming = True
     chunks = []
-    # the step loop pays per Python operation: bound methods, positional outputs
+    # the step loop pays per Python operation: bound methods, positional outputs, arrays for
+    # constants (a Python scalar operand costs more than the arithmetic on a few thousand lanes)
     append = chunks.append
-    ge, mul, floor, div = np.greater_equal, np.multiply, np.floor, np.divide
-    shrink = 1.0 / 65536 - 1.0
-    for st in range(s.steps - 1, -1, -1):
-        if (s.steps - 1 - st) % run == 0:
-            st0 = max(0, st + 1 - run)
-            k = step_keys(st0, st + 1)
-            size = k.size
-            f_key.take(k, out=f_run[:size])
-            c_key.take(k, out=c_run[:size])
-            np.multiply(f_run[:size], unit, out=lim_run[:size])
-            np.subtract(M, f_run[:size], out=mf_run[:size])
-        o = (st - st0) * L
-        f, c, lim, mf = f_run[o:o + L], c_run[o:o + L], lim_run[o:o + L], mf_run[o:o + L]
-        if warming:
-            np.less(x, _RANS_LOW, out=e)
-            warm += e
-            warming = np.count_nonzero(e) > idle
-        ge(x, lim, e)
-        append(x.compress(e))
-        # emitting lanes shift by 16 bits: x * (1 - e * (1 - 2^-16)), floored (a masked ufunc is slow)
-        mul(e, shrink, q)
-        q += 1.0
-        x *= q
-        floor(x, x)
-        # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
-        div(x, f, q)
-        floor(q, q)
-        q *= mf
-        x += q
-        x += c
-    # (once none of the others is warm, the lanes still at state 1 are those without symbols)
-    warm[s.first_step_symbols(lanes=True) == 0] = s.steps
-    words = (np.concatenate(chunks[::-1]).astype(np.uint32) & 0xFFFF).astype("<u2")
-    return warm, x.astype(np.uint32), words
+    ge, less, add, mul, floor, div = np.greater_equal, np.less, np.add, np.multiply, np.floor, np.divide
+    low = np.full(W, float(_RANS_LOW))
+    inv = np.full(W, 1.0 / 65536)
+    # views of the run rows and of the steps' emit flags, made once
+    rows = list(zip(f_run, c_run, lim_run, mf_run))
+    emit_rows = list(emit)
+    for st1 in range(S, 0, -run):
+        st0 = max(0, st1 - run)
+        size = st1 - st0
+        # take is fastest with intp indices in "wrap" mode (all are in range)
+        k = index[st0:st1].astype(np.intp)
+        f_key.take(k, out=f_run[:size], mode="wrap")
+        c_key.take(k, out=c_run[:size], mode="wrap")
+        mul(f_run[:size], unit, lim_run[:size])
+        np.subtract(M, f_run[:size], out=mf_run[:size])
+        for (f, c, lim, mf), e in zip(rows[size - 1::-1], emit_rows[st1 - 1:st0 - 1 if st0 else None:-1]):
+            if warming:
+                less(x, low, e)
+                warm += e
+                warming = np.count_nonzero(e) > idle
+            ge(x, lim, e)
+            # emitting lanes (a few) give their state and shift it by 16 bits
+            lanes = e.nonzero()[0]
+            y = x.take(lanes)
+            append(y)
+            y = mul(y, inv[:lanes.size])
+            floor(y, y)
+            x[lanes] = y
+            # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
+            div(x, f, q)
+            floor(q, q)
+            mul(q, mf, q)
+            add(x, q, x)
+            add(x, c, x)
+    # float states below 2^32 cast to uint32 exactly; to uint16, their low 16 bits
+    words = np.concatenate(chunks[::-1]).astype(np.uint32).astype("<u2")
+    states = x.astype(np.uint32)
+    if K > 1:
+        # the words of a step are its lanes' in order: stream by stream
+        per = np.add.reduceat(emit.view(np.uint8), first[:-1], axis=1, dtype=np.int64)
+        owner = np.repeat(np.tile(np.arange(K), S), per.reshape(-1))
+    cores = []
+    for k, (s, f, c, keys, P) in enumerate(streams):
+        # a lane still warming up after its last step (others go on) warmed up throughout; once
+        # none of the others is warm, the lanes still at state 1 are those without symbols
+        w = np.minimum(warm[first[k]:first[k + 1]], s.steps)
+        w[s.first_step_symbols(lanes=True) == 0] = s.steps
+        cores.append((w, states[first[k]:first[k + 1]], words if K == 1 else words[owner == k]))
+    return cores
 
 
-def _rans_encode_stream(out, s, m, keys, space):
-    f_key, c_key, index = _rans_key_tables(m, keys, space)
-    step_keys = _RansStepKeys(s, index, f_key.size - 1)
-    _rans_write_core(out, *_rans_encode_core(s, f_key, c_key, step_keys, m.precision))
+def _rans_mantissa_model(keys):
+    """The bf16 mantissa model from the mantissa keys (128 * context id + mantissa): the alphabet,
+    the model (context ids 0..8, dense symbols) and the encoder stream (over those keys)."""
+    space = _RANS_MANTISSA_CONTEXTS * 128
+    table = _rans_count(keys, space)
+    present = table.reshape(_RANS_MANTISSA_CONTEXTS, 128).any(axis=0)
+    alphabet = np.flatnonzero(present)
+    A = alphabet.size
+    raw = np.flatnonzero(table)
+    m = _rans_build_model((raw >> 7) * A + (np.cumsum(present) - 1)[raw & 127], table[raw], A, _rans_auto_precision(A))
+    return alphabet, m, _rans_stream(m, keys, space, raw)
 
 
 def _rans_write_core(out, warm, states, words):
@@ -1836,161 +1901,245 @@ def _rans_read_core(r, s):
     count = r.varint()
     if count > s.n:
         _rans_corrupt("%d words for %d symbols" % (count, s.n))
-    words = np.frombuffer(r.take(2 * count), "<u2").astype(np.int64)
+    words = np.frombuffer(r.take(2 * count), "<u2")
     return states, read_limit, words
 
 
 class _RansTables(object):
-    """Slot -> (frequency, slot - cum, next context offset) by region: the contexts, then idle lanes
-    (identity). A context offset is its region << P; a decoded symbol's offset is its region (as a
-    context), and unused contexts are identity regions whose symbols get the idle offset, which the
-    decoder refuses at the end. Direct tables when small, else a search over the pairs.
-    With classes (the bf16 mantissas), a decoded symbol's offset is (symbol << 4 | classes[symbol])
-    << P: its class is the context it gives (offset & context_mask), the rest the symbol."""
+    """Decoding tables of one or more streams side by side (stream k's slots from base[k], a multiple
+    of its 2^P): slot -> (frequency, slot - cum, next context offset) by region: the stream's
+    contexts, then its idle region (identity). A context offset is base + region << P; a decoded
+    symbol's offset is its region (as a context), and unused contexts are identity regions whose
+    symbols get the idle offset, which the decoder refuses at the end. Direct tables when small, else
+    a search over the pairs. With classes (the bf16 mantissas, at base 0), a decoded symbol's offset
+    is (symbol << 4 | classes[symbol]) << P: its class is the context it gives (offset &
+    context_mask), the rest the symbol."""
 
-    def __init__(self, precision, contexts, space, k, scale, symbol, q, direct_limit, classes=None):
-        self.precision = precision
-        M = 1 << precision
-        regions = space + 1
-        self.idle = space * M
-        self.shift = precision + (4 if classes is not None else 0)
-        self.context_mask = 15 << precision
-        # a symbol of an unused context: the idle region as its context, no symbol as its output
-        unused = self.idle if classes is None else self.idle | (classes.size << self.shift)
-        self.dtype = np.int32 if max(regions * M, unused) < (1 << 31) else np.int64
-        seg = np.repeat(np.arange(k.size), k)
-        freq = q << (precision - scale)[seg]
-        cum = np.cumsum(freq) - freq
-        starts = np.concatenate([[0], np.cumsum(k)[:-1]])
-        cum -= cum[starts][seg]
-        per_region = np.ones(regions, np.int64)
-        per_region[contexts] = k
-        first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
-        pos = first[contexts][seg] + (np.arange(seg.size) - starts[seg])
-        pf = np.full(int(per_region.sum()), M, np.int64)
-        pc = np.zeros(pf.size, np.int64)
-        pco = np.full(pf.size, unused, np.int64)
-        pf[pos] = freq
-        pc[pos] = cum
-        pco[pos] = symbol << precision if classes is None else (symbol << self.shift) | (classes[symbol] << precision)
-        self.direct = regions * M <= direct_limit
+    def __init__(self, specs, direct_limit):
+        """specs: (precision, contexts, space, k, scale, symbol, q, classes or None) of each stream;
+        direct_limit: the largest direct table of one stream."""
+        self.precision, self.idle, self.shift, self.base, self.context_mask = [], [], [], [], []
+        parts = []
+        top = 0
+        for precision, contexts, space, k, scale, symbol, q, classes in specs:
+            M = 1 << precision
+            base = -(-top // M) * M
+            regions = space + 1
+            idle = base + space * M
+            shift = precision + (4 if classes is not None else 0)
+            # a symbol of an unused context: the idle region as its context, no symbol as its output
+            unused = idle if classes is None else idle | (classes.size << shift)
+            # pairs by region: a used context's symbols, one identity pair for any other region
+            seg = np.repeat(np.arange(k.size), k)
+            starts = np.concatenate([[0], np.cumsum(k)[:-1]])
+            per_region = np.ones(regions, np.int64)
+            per_region[contexts] = k
+            region_first = np.concatenate([[0], np.cumsum(per_region)[:-1]])
+            pos = region_first[contexts][seg] + (np.arange(seg.size) - starts[seg])
+            pf = np.full(int(per_region.sum()), M, np.int64)
+            pco = np.full(pf.size, unused, np.int64)
+            pf[pos] = q << (precision - scale)[seg]
+            pco[pos] = base + (symbol << precision) if classes is None else (symbol << shift) | (classes[symbol] << precision)
+            parts.append((base - top, pf, pco))
+            self.precision.append(precision)
+            self.idle.append(idle)
+            self.shift.append(shift)
+            self.base.append(base)
+            self.context_mask.append(15 << precision)
+            top = base + regions * M
+        self.dtype = np.int32 if max([top] + [int(p[2].max()) for p in parts]) < (1 << 31) else np.int64
+        self.direct = top <= direct_limit * len(specs)
+        # by pair (a gap before a stream's base, slots no offset reaches, as a pair of its own): its
+        # width (frequency), first slot, frequency and offset; uint32 (the decoder's states are uint32:
+        # below 2^32 throughout, as f * (x >> P) + slot - cum < f * 2^(32-P)), slot - cum = the slot
+        # index - the pair's first
+        width = np.concatenate([np.concatenate([[gap], pf]) for gap, pf, pco in parts])
+        first = np.cumsum(width) - width
+        freq = np.concatenate([np.concatenate([[1], pf]) for gap, pf, pco in parts]).astype(np.uint32)
+        offset = np.concatenate([np.concatenate([[0], pco]) for gap, pf, pco in parts]).astype(self.dtype)
         if self.direct:
-            self.f = np.repeat(pf, pf)
-            self.bias = (np.arange(self.f.size, dtype=np.int64) & (M - 1)) - np.repeat(pc, pf)
-            self.co = np.repeat(pco.astype(self.dtype), pf)
+            # each slot's pair: how many pairs start up to it (np.repeat is slower)
+            pair = np.cumsum(np.bincount(first[1:], minlength=top))
+            self.f = freq.take(pair, mode="wrap")
+            self.bias = np.arange(top, dtype=np.uint32)
+            self.bias -= first.astype(np.uint32).take(pair, mode="wrap")
+            self.co = offset.take(pair, mode="wrap")
         else:
-            self.keys = (np.repeat(np.arange(regions, dtype=np.int64), per_region) << precision) | pc
-            self.pf, self.pc, self.pco = pf, pc, pco.astype(self.dtype)
+            self.first, self.freq, self.offset = first, freq, offset
 
     def lookup(self, e, f, b, co):
         """The search path (direct tables are read in place by the decoder)."""
-        pair = np.searchsorted(self.keys, e, "right") - 1
-        np.take(self.pf, pair, out=f)
-        np.subtract(e & ((1 << self.precision) - 1), self.pc[pair], out=b)
-        np.take(self.pco, pair, out=co)
+        pair = np.searchsorted(self.first, e, "right") - 1
+        np.take(self.freq, pair, out=f)
+        np.subtract(e, self.first[pair], out=b, casting="unsafe")
+        np.take(self.offset, pair, out=co)
 
 
-def _rans_decode_core(s, tables, src, fixed_offset, lane_input, gate=None):
-    """Decodes the schedule. History: context offsets per (level, slot) row of the cube, then a
-    fixed row and an idle row; src[t] = history row of each slot's context row at level t (None:
-    order-0). With a gate (the bf16 mantissas: tables with classes, gate[cube row, sub-step] 0
-    where the context row's class does not apply, 1 elsewhere), a context is the context row's
-    class where the gate is 1, else the fixed context 0. Returns the history of the real cube rows."""
-    states, read_limit, words = lane_input
-    L = s.lanes
-    P = tables.precision
+def _rans_decode_lanes(s, tables, streams, gate=None):
+    """Decodes one or two streams that share the schedule s, their lanes side by side (one numpy
+    call a step serves both): streams[k] = (lane input, lag, src, fixed offset) with the tables'
+    stream k. Stream k decodes step st at iteration st + lag (a stream whose contexts depend on what
+    another decodes lags it by a step); src[t]: the cube row of each slot's context row at level t
+    (R: fixed, R + 1: idle; None: order-0, all fixed). With gate = (k, g), stream k (the bf16
+    mantissas: tables with classes) takes its context row's class only where stream g (the
+    sign+exponents, lag 0) decoded the symbol of its own context (the context row's), else the
+    fixed context 0. Returns each stream's history: the offsets it decoded by step ([steps, slots,
+    width])."""
+    K, L = len(streams), s.lanes
+    W = K * L
     R = s.levels * s.slots
-    H = np.empty((R + 2, s.sub, s.width), tables.dtype)
-    H[R] = fixed_offset
-    H[R + 1] = tables.idle
-    if s.sub * s.width > s.cols:
-        H.reshape(R + 2, -1)[R:, s.cols:] = tables.idle
-    x = states.copy()
-    thr = np.full(L, _RANS_LOW, np.int64)
-    order = np.argsort(read_limit, kind="stable")
-    switch = np.searchsorted(read_limit[order], np.arange(s.steps + 1), "right").tolist()
-    e = np.empty(L, np.int64)
-    f = np.empty(L, np.int64)
-    b = np.empty(L, np.int64)
-    need = np.empty(L, bool)
-    ctx = np.zeros((s.slots, s.width), tables.dtype)
-    out = np.empty((s.slots, s.width), tables.dtype)
-    ctx_flat = ctx.reshape(-1)
-    mask = (1 << P) - 1
+    N = s.steps + max(lag for lanes, lag, src, fixed in streams)
+    # history rows of width offsets: iteration i, stream k, slot q at (i * K + k) * slots + q; then
+    # per stream a fixed row, one for last sub-steps (idle past the row end) and an idle row
+    extra = N * K * s.slots
+    H = np.empty((extra + 3 * K, s.width), tables.dtype)
+    # per iteration: the history rows of each stream's context rows (idle before and after its steps)
+    rows = np.empty((N, K, s.slots), np.int64)
+    st = np.arange(N)
+    for k, (lanes, lag, src, fixed) in enumerate(streams):
+        H[extra + 3 * k:extra + 3 * k + 2] = fixed
+        H[extra + 3 * k + 1, s.cols - (s.sub - 1) * s.width:] = tables.idle[k]
+        H[extra + 3 * k + 2] = tables.idle[k]
+        step = np.minimum(np.maximum(st - lag, 0), s.steps - 1)
+        t, j = step // s.sub, step % s.sub
+        c = src[t] if src is not None else np.full((N, s.slots), R)
+        last = (j == s.sub - 1).astype(np.int64)[:, None]
+        r = np.where(c < R, (((c // s.slots) * s.sub + j[:, None] + lag) * K + k) * s.slots + c % s.slots,
+                     np.where(c == R, extra + 3 * k + last, extra + 3 * k + 2))
+        r[(st < lag) | (st >= s.steps + lag)] = extra + 3 * k + 2
+        rows[:, k] = r
+    rows = rows.reshape(N, K * s.slots)
+    # a partial last row: idle past its end (per iteration: ctx row, first column, offset)
+    fixes = {}
     tail = s.tail()
-    H2 = H.reshape(R + 2, s.width) if s.sub == 1 else None
-    wp = 0
+    if tail is not None:
+        for k, (lanes, lag, src, fixed) in enumerate(streams):
+            for j in range(s.sub):
+                fixes.setdefault(tail[0] * s.sub + j + lag, []).append((k * s.slots + tail[1], max(0, tail[2] - j * s.width), tables.idle[k]))
+    x = np.concatenate([lanes[0] for lanes, lag, src, fixed in streams]).astype(np.uint32)
+    # the words of all streams in one array: stream k's next at its pointer
+    words = np.concatenate([lanes[2] for lanes, lag, src, fixed in streams]).astype(np.uint32)
+    ends = np.cumsum([lanes[2].size for lanes, lag, src, fixed in streams]).tolist()
+    w0, e0 = 0, ends[0]
+    w1, e1 = ends[0], ends[-1]
+    # lanes read words from their stream's first step to their read limit
+    thr = np.zeros(W, np.uint32)
+    starts = {}
+    for k, (lanes, lag, src, fixed) in enumerate(streams):
+        starts.setdefault(lag, []).append(k)
+    limit = np.concatenate([lanes[1] + lag for lanes, lag, src, fixed in streams])
+    order = np.argsort(limit, kind="stable")
+    switch = np.searchsorted(limit[order], np.arange(N + 1), "right").tolist()
     done = 0
-    # the step loop pays per Python operation: bound methods, positional outputs
-    band, add, rshift, mul, less = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less
+    slot = np.empty(W, np.uint32)
+    e = np.empty(W, np.int64)
+    f = np.empty(W, np.uint32)
+    b = np.empty(W, np.uint32)
+    need = np.empty(W, bool)
+    ctx = np.empty((K * s.slots, s.width), tables.dtype)
+    ctx_flat = ctx.reshape(-1)
+    # the step loop pays per Python operation: bound methods, positional outputs, arrays for
+    # constants (a Python scalar operand costs more than the arithmetic on a few thousand lanes)
+    mask = np.repeat([(1 << P) - 1 for P in tables.precision], L).astype(np.uint32)
+    shift = np.repeat(tables.precision, L).astype(np.uint32)
+    sixteen = np.full(W, 16, np.uint32)
+    band, add, rshift, mul, less, lshift, bor, equal = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less, np.left_shift, np.bitwise_or, np.equal
+    count_nonzero, concatenate = np.count_nonzero, np.concatenate
+    need_first = need[:L]
     if tables.direct:
         f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
-    for t in range(s.levels):
-        rows = slice(t * s.slots, (t + 1) * s.slots)
-        # the decoded offsets go straight into the history (one sub-step a row), else via out
-        dest = H2[rows].reshape(-1) if H2 is not None else out.reshape(-1)
-        for j in range(s.sub):
-            st = t * s.sub + j
-            if switch[st] > done:
-                limited = order[done:switch[st]]
-                thr[limited] = 0
-                done = switch[st]
-            else:
-                limited = None
-            if src is not None:
-                if H2 is not None:
-                    H2.take(src[t], axis=0, out=ctx)
-                else:
-                    ctx[...] = H[src[t], j]
-                if gate is not None:
-                    band(ctx, tables.context_mask, ctx)
-                    mul(ctx, gate[rows, j], ctx)
-            if tail is not None and tail[0] == t:
-                ctx[tail[1], max(0, tail[2] - j * s.width):] = tables.idle
-            band(x, mask, e)
-            add(e, ctx_flat, e)
-            if tables.direct:
-                f_take(e, None, f, "clip")
-                b_take(e, None, b, "clip")
-                co_take(e, None, dest, "clip")
-            else:
-                tables.lookup(e, f, b, dest)
-            if H2 is None:
-                H[rows, j] = out
-            rshift(x, P, x)
-            mul(x, f, x)
-            add(x, b, x)
-            if limited is not None and (x[limited] >= _RANS_LOW).any():
-                _rans_corrupt("a lane is not warming up at its read limit")
-            # the lanes below 2^16 (before their limit) read the next words, in lane order
-            less(x, thr, need)
-            lanes = need.nonzero()[0]
-            if lanes.size:
-                if wp + lanes.size > words.size:
+    # views made once: each iteration's context rows and history rows (flat)
+    ctx_rows = list(rows)
+    iteration = H[:extra].reshape(N, K * s.slots * s.width)
+    dests = list(iteration)
+    if gate is not None:
+        gk, gg = gate
+        gated = ctx_flat[gk * L:(gk + 1) * L]
+        g_ctx = ctx_flat[gg * L:(gg + 1) * L]
+        g_dests = list(iteration[:, gg * L:(gg + 1) * L])
+        same = np.empty(L, bool)
+        cmask = np.full(L, tables.context_mask[gk], tables.dtype)
+        # before the first decoded step the gate is the class mask (keeps the idle context)
+        gm = cmask.copy()
+    for i in range(N):
+        for k in starts.get(i, ()):
+            thr[k * L:(k + 1) * L] = _RANS_LOW
+        if switch[i] > done:
+            limited = order[done:switch[i]]
+            thr[limited] = 0
+            done = switch[i]
+        else:
+            limited = None
+        H.take(ctx_rows[i], axis=0, out=ctx)
+        if gate is not None:
+            band(gated, gm, gated)
+        for row, col, idle in fixes.get(i, ()):
+            ctx[row, col:] = idle
+        dest = dests[i]
+        band(x, mask, slot)
+        add(slot, ctx_flat, e)
+        if tables.direct:
+            f_take(e, None, f, "wrap")
+            b_take(e, None, b, "wrap")
+            co_take(e, None, dest, "wrap")
+        else:
+            tables.lookup(e, f, b, dest)
+        if gate is not None:
+            # the gate of the next iteration: did stream g decode its context's symbol?
+            equal(g_ctx, g_dests[i], same)
+            mul(same, cmask, gm)
+        rshift(x, shift, x)
+        mul(x, f, x)
+        add(x, b, x)
+        if limited is not None and (x[limited] >= _RANS_LOW).any():
+            _rans_corrupt("a lane is not warming up at its read limit")
+        # the lanes below 2^16 (before their limit) read the next words of their stream, in lane order
+        less(x, thr, need)
+        lanes = need.nonzero()[0]
+        n = lanes.size
+        if n:
+            xs = x.take(lanes)
+            lshift(xs, sixteen[:n], xs)
+            if K == 1:
+                if w0 + n > e0:
                     _rans_corrupt("out of words")
-                x[lanes] = (x[lanes] << 16) | words[wp:wp + lanes.size]
-                wp += lanes.size
+                bor(xs, words[w0:w0 + n], xs)
+                w0 += n
+            else:
+                a = count_nonzero(need_first)
+                if w0 + a > e0 or w1 + n - a > e1:
+                    _rans_corrupt("out of words")
+                bor(xs, concatenate((words[w0:w0 + a], words[w1:w1 + n - a])), xs)
+                w0 += a
+                w1 += n - a
+            x[lanes] = xs
     if (x != 1).any():
         _rans_corrupt("a lane does not end in its start state")
-    if wp != words.size:
-        _rans_corrupt("%d words left over" % (words.size - wp))
-    return H[:R]
+    if w0 != e0 or w1 != e1:
+        _rans_corrupt("%d words left over" % (e0 - w0 + e1 - w1))
+    hist = H[:extra].reshape(N, K, s.slots, s.width)
+    return [hist[lag:lag + s.steps, k] for k, (lanes, lag, src, fixed) in enumerate(streams)]
 
 
-def _rans_output(s, hist, tables, values, n):
-    """values[symbol] of every position in data order from a decoder history (context offsets by
-    cube row); None when a position holds the offset of no symbol (an unused context was used)."""
-    h = hist.reshape(s.levels, s.slots, s.sub * s.width)
-    if s.blocked:
-        h = h.transpose(1, 0, 2)
-    h = h.reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n]
-    try:
-        return values.take(h >> tables.shift)
-    except IndexError:
+def _rans_output(s, hist, tables, k, values, n):
+    """values[symbol] of every position in data order from stream k's decoder history (offsets by
+    step, [steps, slots, width]); None when a position holds the offset of no symbol (an unused
+    context was used)."""
+    h = hist.reshape(s.levels, s.sub, s.slots, s.width)
+    # data order: rows by level then slot (by slot then level when blocked), a row's sub-steps in turn
+    h = h.transpose(2, 0, 1, 3) if s.blocked else h.transpose(0, 2, 1, 3)
+    # (contiguous first: arithmetic on a strided view is slower than the copy)
+    index = np.ascontiguousarray(h).reshape(-1, s.sub * s.width)[:, :s.cols].reshape(-1)[:n] >> tables.shift[k]
+    # offsets from the stream's base: past values, as many places as the base has regions
+    values = np.concatenate([np.zeros(tables.base[k] >> tables.shift[k], values.dtype), values])
+    if index.size and int(index.max()) >= values.size:
         return None
+    return values.take(index, mode="wrap")
 
 
-def _rans_encode_plain(out, values):
+def _rans_encode_plain(out, values, nested):
+    """A nested order-0 stream of values: its header now, and a slot in out for its lanes, which
+    all nested streams of the payload fill together (nested collects slot, schedule, stream)."""
     values = np.asarray(values, np.int64)
     head = bytearray()
     write_varint(head, int(values.size))
@@ -1998,14 +2147,26 @@ def _rans_encode_plain(out, values):
     if values.size == 0:
         return
     alphabet, dense = _rans_remap(values)
-    m = _rans_build_model(dense, alphabet.size, alphabet.size, _rans_auto_precision(alphabet.size))
+    A = alphabet.size
+    m = _rans_build_model(*_rans_pair_counts(dense, A), A, _rans_auto_precision(A))
     lanes = min(_RANS_LANES_MAX, -(-values.size // _RANS_PLAIN_STEPS))
     head = bytearray()
-    write_varint(head, int(alphabet.size))
+    write_varint(head, int(A))
     out.append(bytes(head))
     out.append(_rans_varint_bytes(_rans_gaps(alphabet)).tobytes())
     out.append(_rans_varint_bytes(np.concatenate([[m.precision], m.q[:-1] - 1, [lanes]])).tobytes())
-    _rans_encode_stream(out, _rans_flat(values.size, lanes), m, dense, alphabet.size)
+    nested.append((len(out), _rans_flat(values.size, lanes), _rans_stream(m, dense, A)))
+    out.append(None)
+
+
+def _rans_write_nested(out, nested):
+    """Encodes the nested streams side by side and writes their lanes to their slots in out."""
+    if nested:
+        cores = _rans_encode_lanes([(s,) + stream for at, s, stream in nested])
+        for (at, s, stream), core in zip(nested, cores):
+            part = []
+            _rans_write_core(part, *core)
+            out[at] = b"".join(part)
 
 
 def _rans_read_ascending(r, count, space, what):
@@ -2044,10 +2205,10 @@ def _rans_read_plain(r, max_count, space, direct_limit):
     if lanes < 1 or lanes > m:
         _rans_corrupt("nested stream with %d lanes" % lanes)
     s = _rans_flat(m, lanes)
-    tables = _RansTables(precision, np.zeros(1, np.int64), 1, np.array([a]), np.array([precision]),
-                         np.arange(a, dtype=np.int64), q, direct_limit)
-    hist = _rans_decode_core(s, tables, None, 0, _rans_read_core(r, s))
-    return _rans_output(s, hist, tables, alphabet, m)
+    tables = _RansTables([(precision, np.zeros(1, np.int64), 1, np.array([a]), np.array([precision]),
+                           np.arange(a, dtype=np.int64), q, None)], direct_limit)
+    hist = _rans_decode_lanes(s, tables, [(_rans_read_core(r, s), 0, None, 0)])
+    return _rans_output(s, hist[0], tables, 0, alphabet, m)
 
 
 def _rans_bit_length(v):
@@ -2065,9 +2226,9 @@ def _rans_ref_bits(refs):
             + low * (1 << _RANS_LOG_FRAC))
 
 
-def _rans_encode_refs(out, refs):
+def _rans_encode_refs(out, refs, nested):
     lengths = _rans_bit_length(refs)
-    _rans_encode_plain(out, lengths)
+    _rans_encode_plain(out, lengths, nested)
     for b in range(2, 17):
         low = refs[lengths == b] - (1 << (b - 1))
         if low.size:
@@ -2134,14 +2295,11 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
     idx = np.arange(ks.size, dtype=np.int64)
     run = np.maximum.accumulate(np.where(change, idx, 0))
     depth = run % rows
-    # each row's candidate distances (0: none): the nearest row of the previous group, then the
-    # key columns' candidates; distinct ones by sorting each row
-    groups = kt.shape[0]
-    cand = np.zeros((rows, 1 + groups * _RANS_CANDIDATES_PER_KEY), np.int32)
+    # candidate (row, distance) pairs: the nearest row of the previous group, then the key columns'
     r = np.arange(B, rows, dtype=np.int64)
     delta = 1 + r % B
-    cand[B:, 0] = np.where(delta <= window, delta, 0)
-    column = idx // rows
+    near = delta <= window
+    pair_rows, pair_deltas = [r[near]], [delta[near]]
     for c in range(1, _RANS_CANDIDATES_PER_KEY + 1):
         at = run - c
         ok = depth >= c
@@ -2150,14 +2308,17 @@ def _rans_find_refs(key_sig, sig, s, window, alphabet):
         r = row[ok]
         delta = r - row[at[ok]]
         near = delta <= window
-        cand[r[near], 1 + (c - 1) * groups + column[ok][near]] = delta[near]
-    cand.sort(axis=1)
-    keep = cand > 0
-    keep[:, 1:] &= cand[:, 1:] != cand[:, :-1]
+        pair_rows.append(r[near])
+        pair_deltas.append(delta[near])
+    # distinct pairs by row (one sortable key each)
+    span = min(window, rows) + 1
+    key = np.concatenate(pair_rows) * span + np.concatenate(pair_deltas)
+    key = np.sort(key.astype(np.uint32) if rows * span < (1 << 32) else key)
     refs = np.zeros(rows, np.int64)
-    pr = np.nonzero(keep)[0]
-    if pr.size:
-        delta = cand[keep].astype(np.int64)
+    if key.size:
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])].astype(np.int64)
+        pr = key // span
+        delta = key - pr * span
         pc = pr - delta
         score = np.empty(pr.size, np.int64)
         step = max(1, (8 * _RANS_CHUNK) // samples)
@@ -2204,45 +2365,6 @@ def _rans_model_side(alphabet, m, contextual):
     return _rans_varint_bytes(np.concatenate([np.asarray(x, np.int64) for x in side]))
 
 
-_RANS_MANTISSA_CONTEXTS = 9
-
-
-def _rans_mantissa_contexts(se, man, refs, cols):
-    """Each mantissa's context id (as mantissaContexts in rans.ts): 1 + the top 3 mantissa bits of
-    the context row's element where its sign+exponent equals this one's, else 0."""
-    n = se.size
-    if refs is None:
-        return np.zeros(n, np.int64)
-    rows = refs.size
-
-    def grid(v):
-        if n == rows * cols:
-            return v.reshape(rows, cols)
-        g = np.zeros((rows, cols), v.dtype)
-        g.reshape(-1)[:n] = v
-        return g
-
-    se_g, man_g = grid(se), grid(man)
-    src = np.arange(rows, dtype=np.int64) - refs
-    same = (se_g.take(src, axis=0) == se_g) & (refs > 0)[:, None]
-    ids = np.where(same, 1 + (man_g.take(src, axis=0) >> 4).astype(np.int64), 0)
-    return ids.reshape(-1)[:n]
-
-
-def _rans_encode_mantissas(out, s, man, se, refs, cols):
-    present = np.bincount(man, minlength=128) > 0
-    alphabet = np.flatnonzero(present)
-    A = alphabet.size
-    keys = _rans_mantissa_contexts(se, man, refs, cols) * A + (np.cumsum(present) - 1)[man]
-    space = _RANS_MANTISSA_CONTEXTS * A
-    m = _rans_build_model(keys, space, A, _rans_auto_precision(A))
-    head = bytearray()
-    write_varint(head, m.precision)
-    out.append(bytes(head))
-    _rans_encode_plain(out, _rans_model_side(alphabet, m, True))
-    _rans_encode_stream(out, s, m, keys, space)
-
-
 def enc_rans(data, p):
     wide = p["symbol"] != "u8"
     bf16 = p["symbol"] == "bf16"
@@ -2250,8 +2372,9 @@ def enc_rans(data, p):
     man = None
     if bf16:
         # the main symbols are sign+exponent; the mantissas follow in their own section
-        man = (values & 0x7F).astype(np.uint8)
-        values = (values >> 7).astype("<u2")
+        man = np.empty(values.size, np.uint8)
+        np.bitwise_and(values, 0x7F, out=man, casting="unsafe")
+        values = values >> 7
     n = values.size
     contextual = p["context"] != "none"
     rows_from = values.view(np.uint8) if bf16 else data
@@ -2259,7 +2382,7 @@ def enc_rans(data, p):
     if n == 0:
         return [tail.copy()], dict(p, period=max(period, 1 if contextual else 0), blockRows=max(1, p["blockRows"]),
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
-    present = _rans_count(values, 65536 if wide else 256) > 0
+    present = _rans_count(values, 0) > 0
     alphabet = np.flatnonzero(present)
     A = alphabet.size
     # dense symbols in the type of the context keys (ctx * A + symbol), as small as they fit
@@ -2272,7 +2395,7 @@ def enc_rans(data, p):
         lanes = p["lanes"] or min(_RANS_LANES_MAX, -(-n // _RANS_TARGET_STEPS))
         block_rows = max(1, p["blockRows"])
         s = _rans_flat(n, lanes)
-        keys = dense
+        keys, man_keys = dense, man
     else:
         blocked = p["context"] == "above"
         auto_rows, auto_lanes = _rans_auto_schedule(n, period, blocked)
@@ -2291,16 +2414,29 @@ def enc_rans(data, p):
                 gain = (_rans_sampled_bits(key_sig, refs, A) - _rans_sampled_bits(key_sig, found, A)) * period
                 if gain > _rans_ref_bits(found) * key_sig.shape[1]:
                     refs, explicit = found, True
-        keys = _rans_keys(dense, refs, period, A)
-    m = _rans_build_model(keys, (A + 1) * A if contextual else A, A, precision)
-    _rans_encode_plain(out, _rans_model_side(alphabet, m, contextual))
+        keys, man_keys = _rans_keys(dense, refs, period, A, man)
+    space = (A + 1) * A if contextual else A
+    m = _rans_build_model(*_rans_pair_counts(keys, space), A, precision)
+    streams = [_rans_stream(m, keys, space)]
+    if bf16:
+        man_alphabet, man_model, man_stream = _rans_mantissa_model(man_keys)
+        streams.append(man_stream)
+    # the sign+exponent and mantissa lanes run side by side, and so do the nested streams' lanes
+    cores = _rans_encode_lanes([(s,) + stream for stream in streams])
+    nested = []
+    _rans_encode_plain(out, _rans_model_side(alphabet, m, contextual), nested)
     if p["context"] == "rowref":
         out.append(bytes([1 if explicit else 0]))
         if explicit:
-            _rans_encode_refs(out, refs)
-    _rans_encode_stream(out, s, m, keys, (A + 1) * A if contextual else A)
+            _rans_encode_refs(out, refs, nested)
+    _rans_write_core(out, *cores[0])
     if bf16:
-        _rans_encode_mantissas(out, s, man, values, refs if contextual else None, period)
+        head = bytearray()
+        write_varint(head, man_model.precision)
+        out.append(bytes(head))
+        _rans_encode_plain(out, _rans_model_side(man_alphabet, man_model, True), nested)
+        _rans_write_core(out, *cores[1])
+    _rans_write_nested(out, nested)
     out.append(tail.tobytes())
     payload = np.frombuffer(b"".join(out), np.uint8)
     return [payload], dict(p, period=period, blockRows=max(1, block_rows), lanes=lanes, precision=m.precision)
@@ -2369,34 +2505,13 @@ def _rans_read_model(r, n, space, contexts_kind, P, cap, direct_limit):
 
 
 def _rans_read_mantissas(r, s, n, cap, direct_limit):
-    """The bf16 mantissa section: precision, model (context ids 0..8), lanes; with its tables."""
+    """The bf16 mantissa section: precision, model (context ids 0..8), lanes; the alphabet, the
+    tables' spec and the lane input."""
     P = r.varint()
     if P < 1 or P > 16:
         _rans_corrupt("mantissa precision %d" % P)
     alphabet, contexts, space, k, scale, symbol, q = _rans_read_model(r, n, 128, _RANS_MANTISSA_CONTEXTS, P, cap, direct_limit)
-    tables = _RansTables(P, contexts, space, k, scale, symbol, q, direct_limit, classes=1 + (alphabet >> 4))
-    return alphabet, tables, _rans_read_core(r, s)
-
-
-def _rans_decode_mantissas(s, section, src, se, refs, n):
-    """Mantissa values in data order: contexts from the decoded sign+exponent values (se) and the
-    context rows' mantissas, gated where the sign+exponent differs from the context row's."""
-    alphabet, tables, lanes = section
-    gate = None
-    if refs is not None:
-        grid = np.zeros((s.rows, s.cols), se.dtype)
-        grid.reshape(-1)[:n] = se
-        same = (grid.take(np.arange(s.rows, dtype=np.int64) - refs, axis=0) == grid) | (refs == 0)[:, None]
-        cube = np.ones((s.levels * s.slots, s.sub * s.width), tables.dtype)
-        ids = s.row_ids().reshape(-1)
-        real = ids < s.rows
-        cube[real, :s.cols] = same[ids[real]]
-        gate = cube.reshape(-1, s.sub, s.width)
-    hist = _rans_decode_core(s, tables, src, 0, lanes, gate)
-    out = _rans_output(s, hist, tables, alphabet.astype("<u2"), n)
-    if out is None:
-        _rans_corrupt("a mantissa uses an unused context")
-    return out
+    return alphabet, (P, contexts, space, k, scale, symbol, q, 1 + (alphabet >> 4)), _rans_read_core(r, s)
 
 
 def dec_rans(streams, p, info):
@@ -2414,13 +2529,13 @@ def dec_rans(streams, p, info):
     for key in (("period", "lanes", "precision", "blockRows") if contextual else ("lanes", "precision")):
         if p[key] < 1:
             raise CodecError("bad-params", "rans: %s = 0 (auto) in a frame; encoders record the resolved value" % key)
-    r = Reader(payload.tobytes(), "rans")
+    r = Reader(memoryview(payload), "rans")
     check = int(np.frombuffer(r.take(4), "<u4")[0])
     direct_limit = min(1 << 22, 2 * n + 4096, info.cap // 8)
     P = p["precision"]
     alphabet, contexts, context_space, k, scale, symbol, q = _rans_read_model(r, n, 65536 if wide else 256, "symbols" if contextual else "none", P, info.cap, direct_limit)
     A = alphabet.size
-    tables = _RansTables(P, contexts, context_space, k, scale, symbol, q, direct_limit)
+    spec = (P, contexts, context_space, k, scale, symbol, q, None)
     if not contextual:
         s = _rans_flat(n, p["lanes"])
         src = None
@@ -2440,7 +2555,7 @@ def dec_rans(streams, p, info):
                 bad = (refs > 0) & ((refs > rows) | (refs > p["window"]) | (refs <= rows % s.B))
                 if bad.any():
                     _rans_corrupt("a row refers to a row not decoded before it")
-        # history row of each slot's context row by level (cube order; R: fixed, R + 1: idle)
+        # cube row of each slot's context row by level (R: fixed, R + 1: idle)
         R = s.levels * s.slots
         hist_row = np.full(R, R + 1, np.int64)
         if s.blocked:
@@ -2454,15 +2569,28 @@ def dec_rans(streams, p, info):
             hist_row[:s.rows] = np.where(refs > 0, rows - refs, R)
         src = hist_row.reshape(s.levels, s.slots)
     lanes = _rans_read_core(r, s)
-    mantissas = _rans_read_mantissas(r, s, n, info.cap, direct_limit) if bf16 else None
-    hist = _rans_decode_core(s, tables, src, A << P, lanes)
-    out = _rans_output(s, hist, tables, alphabet.astype("<u2" if wide else np.uint8), n)
+    fixed = A << P if contextual else 0
+    if bf16:
+        # the mantissas (tables at base 0) decode a step behind the sign+exponents, which gate their contexts
+        man_alphabet, man_spec, man_lanes = _rans_read_mantissas(r, s, n, info.cap, direct_limit)
+        tables = _RansTables([man_spec, spec], direct_limit)
+        hist = _rans_decode_lanes(s, tables, [(man_lanes, 1, src, 0), (lanes, 0, src, tables.base[1] + fixed)],
+                                  (0, 1) if contextual else None)
+        se = 1
+    else:
+        tables = _RansTables([spec], direct_limit)
+        hist = _rans_decode_lanes(s, tables, [(lanes, 0, src, fixed)])
+        se = 0
+    out = _rans_output(s, hist[se], tables, se, alphabet.astype("<u2" if wide else np.uint8), n)
     if out is None:
         _rans_corrupt("a symbol uses an unused context")
-    if mantissas is not None:
+    if bf16:
         if alphabet[-1] >= 512:
             _rans_corrupt("sign+exponent symbol above 9 bits")
-        out = (out << 7) | _rans_decode_mantissas(s, mantissas, src, out, refs if contextual else None, n)
+        man = _rans_output(s, hist[0], tables, 0, man_alphabet.astype("<u2"), n)
+        if man is None:
+            _rans_corrupt("a mantissa uses an unused context")
+        out = (out << 7) | man
     out = out.reshape(-1).view(np.uint8)
     if tail:
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])

@@ -329,7 +329,7 @@ def encode(pipeline, data):
         write_varint(out, n)
         write_varint(out, payload.size)
     for n, payload in leaves:
-        out += payload.tobytes()
+        out += memoryview(payload)
     return bytes(out)
 
 
