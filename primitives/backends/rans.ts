@@ -101,21 +101,54 @@ const COUNT_TABLE_MAX = 1 << 22;
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** Adler-32 (RFC 1950), as Python's zlib.adler32. */
+/** Bytes summed before Adler-32's sums are reduced (zlib's NMAX: the second sum stays below 2^32). */
+const ADLER_CHUNK = 5552;
+const ADLER_BASE = 65521;
+
+/** Adler-32 (RFC 1950), as Python's zlib.adler32: the aligned body four bytes a load (little-endian hosts), the edges a byte at a time. */
 const adler32 = (b: Uint8Array): number => {
-  let a = 1;
-  let c = 0;
+  const head = LITTLE_ENDIAN ? Math.min(b.length, -b.byteOffset & 3) : b.length;
+  const words = head < b.length ? new Uint32Array(b.buffer, b.byteOffset + head, (b.length - head) >>> 2) : new Uint32Array(0);
+  return adlerBytes(b.subarray(head + 4 * words.length), adlerWords(words, adlerBytes(b.subarray(0, head), 1)));
+};
+
+/** Adler-32 continued from `adler` over bytes. */
+const adlerBytes = (b: Uint8Array, adler: number): number => {
+  let a = adler & 0xffff;
+  let c = adler >>> 16;
   for (let i = 0; i < b.length; ) {
-    const end = Math.min(b.length, i + 5552);
+    const end = Math.min(b.length, i + ADLER_CHUNK);
     for (; i < end; i++) {
       a += b[i];
       c += a;
     }
-    a %= 65521;
-    c %= 65521;
+    a %= ADLER_BASE;
+    c %= ADLER_BASE;
   }
   return (c * 65536 + a) >>> 0;
 };
+
+/** Adler-32 continued from `adler` over little-endian u32 words: a step adds 4a and the bytes weighted 4, 3, 2, 1 to c. */
+const adlerWords = (words: Uint32Array, adler: number): number => {
+  let a = adler & 0xffff;
+  let c = adler >>> 16;
+  for (let w = 0; w < words.length; ) {
+    const end = Math.min(words.length, w + ADLER_CHUNK / 4);
+    for (; w < end; w++) {
+      const v = words[w];
+      const b0 = v & 0xff;
+      const b1 = (v >>> 8) & 0xff;
+      const b2 = (v >>> 16) & 0xff;
+      const b3 = v >>> 24;
+      c = (c + 4 * (a + b0) + 3 * b1 + 2 * b2 + b3) | 0; // below 2^32: uint32 bits
+      a = (a + b0 + b1 + b2 + b3) | 0;
+    }
+    a %= ADLER_BASE;
+    c = (c >>> 0) % ADLER_BASE;
+  }
+  return (c * 65536 + a) >>> 0;
+};
+
 const bitLength = (v: number): number => 32 - Math.clz32(v);
 const ceilLog2 = (v: number): number => (v <= 1 ? 0 : bitLength(v - 1));
 /** Auto precision: 11 bits, up to 13 for alphabets over 64 symbols (see the encoder choices). */
