@@ -573,13 +573,18 @@ const writeCore = (out: ByteWriter, lanes: Lanes): void => {
 };
 
 interface LaneInput {
-  readonly states: Float64Array;
+  /** per lane, the decoder's start state (uint32 bits: the coder runs in int32 arithmetic) */
+  readonly states: Int32Array;
   /** per lane, the step from which it reads no more words (its warm-up) */
   readonly readLimit: Int32Array;
   /** lanes that code a symbol, each of which must be below 2^16 after its symbol at its read limit */
   readonly codingCount: number;
-  /** renormalisation words, little endian */
+  /**
+   * renormalisation words (little endian), then `width` zeros: a row reads at most a word a lane,
+   * so the decoder reads on without a bounds check and catches running out after the row
+   */
   readonly words: Uint16Array;
+  readonly wordCount: number;
 }
 
 const readCore = (r: ByteReader, s: Schedule): LaneInput => {
@@ -599,8 +604,11 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
   }
   // the encoder's limits exactly: every lane warms up for a step at least, one without symbols throughout
   const coding = codingLanes(s);
-  for (let l = 0; l < s.lanes; l++)
+  let codingCount = 0;
+  for (let l = 0; l < s.lanes; l++) {
     if (readLimit[l] === s.steps || (!coding[l] && readLimit[l] !== 0)) corrupt(`lane ${l} warm-up of ${s.steps - readLimit[l]} steps`);
+    codingCount += coding[l];
+  }
   const ks = r.byte();
   if (ks > 5) corrupt(`state length width ${ks}`);
   const lengths = new Uint32Array(s.lanes);
@@ -611,43 +619,59 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
     if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after the state lengths");
   }
   let total = 0;
-  for (const b of lengths) total += b;
+  for (let l = 0; l < s.lanes; l++) total += lengths[l];
   const low = r.take(Math.ceil(total / 8));
-  const states = new Float64Array(s.lanes);
-  for (let l = 0, bit = 0; l < s.lanes; l++) {
+  const states = new Int32Array(s.lanes);
+  // each state's bits below its leading one, MSB-first, taken a byte (or what is left of one) at a time
+  for (let l = 0, next = 0, have = 0, byte = 0; l < s.lanes; l++) {
     let x = 1;
-    for (let i = 0; i < lengths[l]; i++, bit++) x = x * 2 + ((low[bit >>> 3] >>> (7 - (bit & 7))) & 1);
+    for (let need = lengths[l]; need > 0; ) {
+      if (have === 0) {
+        byte = low[next++];
+        have = 8;
+      }
+      const take = Math.min(need, have);
+      x = x * (1 << take) + ((byte >>> (have - take)) & ((1 << take) - 1));
+      have -= take;
+      need -= take;
+    }
     states[l] = x;
   }
   if (total % 8 !== 0 && (low[low.length - 1] & ((1 << (8 - (total % 8))) - 1)) !== 0) corrupt("nonzero padding after the states");
   const count = r.varint();
   if (count > s.n) corrupt(`${count} words for ${s.n} symbols`);
   const raw16 = r.take(2 * count);
-  const words = new Uint16Array(count);
-  for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
-  let codingCount = 0;
-  for (const c of coding) codingCount += c;
-  return { states, readLimit, words, codingCount };
+  const words = new Uint16Array(count + s.width);
+  if (LITTLE_ENDIAN) new Uint8Array(words.buffer, 0, 2 * count).set(raw16);
+  else for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
+  return { states, readLimit, words, wordCount: count, codingCount };
 };
 
 /**
- * Decoder tables. Direct (when small enough): per context id c (0..contexts-1) and slot, at
- * c * M + slot, the symbol (-1 in an unused context) and (f - 1) << 16 | (slot - cum). Otherwise
- * per used context (ordinal) a binary search over its cumulative frequencies.
+ * Decoder tables. Direct (when small enough), in two compact levels that stay in cache: the output
+ * symbol of each slot of each context id c at c << P | slot, then (f - 1) << 16 | cum of each
+ * (context, output symbol) at c << symbolBits | symbol. Otherwise per used context (ordinal) a
+ * binary search over its cumulative frequencies.
  */
 interface DecodeTables {
   readonly precision: number;
-  readonly direct: boolean;
-  readonly slotSymbol: Int32Array;
-  readonly slotCode: Uint32Array;
+  readonly direct: { readonly slotSymbol: Uint8Array | Uint16Array; readonly symbolCode: Int32Array; readonly symbolBits: number } | null;
   /** context id -> used-context ordinal, -1 if unused */
   readonly ordinal: Int32Array;
   readonly start: Int32Array;
   readonly pairCum: Int32Array;
   readonly pairFreq: Int32Array;
+  /** the output symbol of each pair */
   readonly pairSymbol: Int32Array;
 }
 
+/**
+ * The symbol code of an unused context (its slots all give symbol 0): f - 1 = 2^15 with cum = 2^15,
+ * which no table has (f > 2^15 leaves cum < 2^15), so code & (code << 16) is negative for it only.
+ */
+const UNUSED_CODE = (0x8000 << 16) | 0x8000;
+
+/** `output` maps symbol indices to what the decoder writes (default: the indices themselves). */
 const buildDecodeTables = (
   precision: number,
   contextIds: Int32Array,
@@ -657,6 +681,7 @@ const buildDecodeTables = (
   symbol: Int32Array,
   q: Int32Array,
   directLimit: number,
+  output?: Int32Array,
 ): DecodeTables => {
   const used = contextIds.length;
   const ordinal = new Int32Array(contextSpace).fill(-1);
@@ -664,157 +689,188 @@ const buildDecodeTables = (
   const pairs = symbol.length;
   const pairCum = new Int32Array(pairs);
   const pairFreq = new Int32Array(pairs);
+  const pairSymbol = output ? Int32Array.from(symbol, (sym) => output[sym]) : symbol;
+  let largest = 0;
   for (let o = 0; o < used; o++)
     for (let i = start[o], c = 0; i < start[o + 1]; i++) {
       pairFreq[i] = q[i] * 2 ** (precision - scale[o]);
       pairCum[i] = c;
       c += pairFreq[i];
+      largest = Math.max(largest, pairSymbol[i]);
     }
-  const M = 2 ** precision;
-  const direct = contextSpace * M <= directLimit;
-  const slotSymbol = new Int32Array(direct ? contextSpace * M : 0);
-  const slotCode = new Uint32Array(direct ? contextSpace * M : 0);
-  if (direct) {
-    slotSymbol.fill(-1);
+  const symbolBits = bitLength(largest);
+  let direct: DecodeTables["direct"] = null;
+  if (contextSpace * 2 ** Math.max(precision, symbolBits) <= directLimit) {
+    const slotSymbol = largest < 256 ? new Uint8Array(contextSpace << precision) : new Uint16Array(contextSpace << precision);
+    const symbolCode = new Int32Array(contextSpace << symbolBits).fill(UNUSED_CODE);
     for (let o = 0; o < used; o++) {
-      const region = contextIds[o] * M;
+      const c = contextIds[o];
       for (let i = start[o]; i < start[o + 1]; i++) {
-        const e0 = region + pairCum[i];
-        const f = pairFreq[i];
-        slotSymbol.fill(symbol[i], e0, e0 + f);
-        const code = (f - 1) * 65536;
-        for (let k = 0; k < f; k++) slotCode[e0 + k] = code + k;
+        slotSymbol.fill(pairSymbol[i], (c << precision) + pairCum[i], (c << precision) + pairCum[i] + pairFreq[i]);
+        symbolCode[(c << symbolBits) | pairSymbol[i]] = ((pairFreq[i] - 1) << 16) | pairCum[i];
       }
     }
+    direct = { slotSymbol, symbolCode, symbolBits };
   }
-  return { precision, direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol: symbol };
+  return { precision, direct, ordinal, start, pairCum, pairFreq, pairSymbol };
 };
 
 /** Decoded symbol indices: one or two bytes each, so never more bytes than the decoded stream. */
 const denseArray = (alphabet: number, n: number): Dense => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
 
-/** The first step at which some lane stops reading words. */
-const firstLimit = (readLimit: Int32Array): number => {
-  let m = Infinity;
-  for (let l = 0; l < readLimit.length; l++) m = Math.min(m, readLimit[l]);
-  return m;
-};
-
 const checkEnd = (input: LaneInput, wp: number, limits: number): void => {
-  const { states, words, codingCount } = input;
-  for (let l = 0; l < states.length; l++) if (states[l] !== 1) corrupt(`lane ${l} ends in state ${states[l]}`);
-  if (wp !== words.length) corrupt(`${words.length - wp} words left over`);
+  const { states, wordCount, codingCount } = input;
+  for (let l = 0; l < states.length; l++) if (states[l] !== 1) corrupt(`lane ${l} ends in state ${states[l] >>> 0}`);
+  if (wp !== wordCount) corrupt(`${wordCount - wp} words left over`);
   if (limits !== codingCount) corrupt(`${codingCount - limits} lanes not warming up at their read limit`);
 };
 
 /**
- * Order-0 with direct tables (one context, contiguous rows of `lanes` symbols): writes
- * values[symbol] of every position to out.
+ * Where each position's context comes from: the symbol `refs[row]` rows up in the decoded output
+ * itself, or `fixed` where a row has no context row (refs[row] = 0, or no refs: order-0). With
+ * `bf16`, the output is the bf16 elements and the symbols are their mantissas: each element is
+ * high[se[p]] (its decoded sign+exponent, shifted) | its mantissa, and the context is the class
+ * of the context row's mantissa where the sign+exponent fields agree, else 0.
  */
-const decodeFlat = (s: Schedule, tables: DecodeTables, values: Int32Array, input: LaneInput, out: Symbols): void => {
-  const { states, readLimit, words } = input;
-  const P = tables.precision;
-  const mask = 2 ** P - 1;
-  const slotValue = Int32Array.from(tables.slotSymbol.subarray(0, mask + 1), (sym) => values[sym]);
-  const { slotCode } = tables;
-  const { width, n, steps } = s;
-  const wordCount = words.length;
-  const free = Math.min(steps, firstLimit(readLimit));
-  let wp = 0;
-  let limits = 0;
-  for (let t = 0, p = 0; p < n; t++) {
-    const end = Math.min(width, n - p);
-    const check = t >= free;
-    for (let l = 0; l < end; l++, p++) {
-      let x = states[l];
-      const slot = x & mask;
-      out[p] = slotValue[slot];
-      const code = slotCode[slot];
-      x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
-      if (x < STATE_LOW) {
-        if (!check || t < readLimit[l]) {
-          if (wp >= wordCount) corrupt("out of words");
-          x = x * 65536 + words[wp++];
-        } else if (t === readLimit[l]) limits++;
-      } else if (check && t === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
-      states[l] = x;
-    }
+interface RowContexts {
+  readonly refs: Int32Array | null;
+  readonly fixed: number;
+  readonly bf16?: { readonly se: Dense; readonly high: Int32Array };
+}
+
+/*
+ * The row loops below decode the positions [base, base + end) of one row on lanes lane0.. with
+ * direct tables. Each is specialised to one way of finding contexts, computed branch-free: the
+ * context row's symbol is read `back` positions earlier and masked by `pick` (all ones, or 0 for
+ * a row without a context row, which then takes `fixed`). Renormalisation is branch-free too
+ * (whether a state reads a word is data no predictor learns); allow = 0 leaves it to the caller
+ * (rows at or past a read limit). They return the next word position, or -1 after a symbol in an
+ * unused context.
+ */
+
+/** Contexts are earlier symbols of the same stream. */
+const symbolRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, out: Dense, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+  const mask = (1 << P) - 1;
+  let bad = 0;
+  for (let g = 0; g < end; g++) {
+    const p = base + g;
+    const l = lane0 + g;
+    const y = states[l];
+    const slot = y & mask;
+    const c = (out[p - back] & pick) | fixed;
+    const sym = slotSymbol[(c << P) | slot];
+    const code = symbolCode[(c << B) | sym];
+    bad |= code & (code << 16);
+    out[p] = sym;
+    let x = (Math.imul((code >>> 16) + 1, y >>> P) + slot - (code & 0xffff)) | 0;
+    const reads = (((x >>> 16) - 1) >>> 31) & allow;
+    x = (x << (reads << 4)) | (words[wp] & -reads);
+    wp += reads;
+    states[l] = x;
   }
-  checkEnd(input, wp, limits);
+  return bad < 0 ? -1 : wp;
+};
+
+/** bf16 mantissas, written straight into the elements (see RowContexts). */
+const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+  const mask = (1 << P) - 1;
+  let bad = 0;
+  for (let g = 0; g < end; g++) {
+    const p = base + g;
+    const l = lane0 + g;
+    const y = states[l];
+    const slot = y & mask;
+    const h = high[se[p]];
+    const above = elements[p - back];
+    // all ones where the sign+exponent fields agree
+    const agree = (((h ^ above) >>> 7) - 1) >> 31;
+    const c = mantissaClass(above & 0x7f) & agree & pick;
+    const sym = slotSymbol[(c << P) | slot];
+    const code = symbolCode[(c << B) | sym];
+    bad |= code & (code << 16);
+    elements[p] = h | sym;
+    let x = (Math.imul((code >>> 16) + 1, y >>> P) + slot - (code & 0xffff)) | 0;
+    const reads = (((x >>> 16) - 1) >>> 31) & allow;
+    x = (x << (reads << 4)) | (words[wp] & -reads);
+    wp += reads;
+    states[l] = x;
+  }
+  return bad < 0 ? -1 : wp;
+};
+
+/** Without direct tables (too big): each symbol by binary search over its context's cumulative frequencies. */
+const searchRow = (tables: DecodeTables, rc: RowContexts, states: Int32Array, out: Dense, base: number, back: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+  const { precision: P, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
+  const { fixed, bf16 } = rc;
+  const mask = (1 << P) - 1;
+  for (let g = 0; g < end; g++) {
+    const p = base + g;
+    const l = lane0 + g;
+    const y = states[l];
+    const slot = y & mask;
+    const h = bf16 ? bf16.high[bf16.se[p]] : 0;
+    let c = back === 0 ? fixed : out[p - back];
+    if (bf16) c = back > 0 && (c ^ h) >>> 7 === 0 ? mantissaClass(c & 0x7f) : 0;
+    const o = ordinal[c];
+    if (o < 0) corrupt(`unused context at symbol ${p}`);
+    let lo = start[o];
+    let hi = start[o + 1] - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (pairCum[mid] <= slot) lo = mid;
+      else hi = mid - 1;
+    }
+    out[p] = h | pairSymbol[lo];
+    let x = (Math.imul(pairFreq[lo], y >>> P) + slot - pairCum[lo]) | 0;
+    if (allow && x >>> 16 === 0) x = (x << 16) | words[wp++];
+    states[l] = x;
+  }
+  return wp;
 };
 
 /**
- * How a position's context follows from its context row (the bf16 mantissas): class[symbol there]
- * where gate[position] is set, else the fixed context. Without a rule the context is the symbol.
+ * Decodes the schedule into out (see RowContexts). Steps before the first read limit renormalise
+ * in the row loops; later steps (the last few) check each lane against its read limit.
  */
-interface ContextRule {
-  readonly gate: Uint8Array;
-  readonly cls: Uint8Array;
-}
-
-/**
- * Decodes the schedule into dense[] (context symbols come from dense itself). `refs` gives each
- * row's context distance (0 = fixed context `fixed`); null means order-0 (context 0).
- */
-const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Dense, rule?: ContextRule): void => {
-  const { states, readLimit, words } = input;
-  const wordCount = words.length;
-  let wp = 0;
-  const P = tables.precision;
-  const mask = 2 ** P - 1;
-  const { direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
+const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: LaneInput, out: Dense): void => {
+  const { states, readLimit, words, wordCount } = input;
+  const { direct, precision: P } = tables;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n } = s;
-  const free = firstLimit(readLimit);
-  // the context of a row's symbols when it has no context row (order-0: context 0)
-  const fixedCtx = refs ? fixed : 0;
-  // contexts of a row's symbols at this step, found before decoding them (keeps the symbol loop branch-free)
-  const contexts = new Int32Array(width);
+  const { refs, fixed, bf16 } = rc;
+  let free = s.steps;
+  for (let l = 0; l < readLimit.length; l++) free = Math.min(free, readLimit[l]);
+  let wp = 0;
   let limits = 0;
   for (let t = 0; t < levels; t++)
     for (let j = 0; j < sub; j++) {
       const step = t * sub + j;
-      const check = step >= free;
+      const allow = step < free ? 1 : 0;
       for (let k = 0; k < slots; k++) {
         const r = blocked ? k * blockRows + t : t * blockRows + k;
         if (r >= rows) continue;
         const back = refs ? refs[r] * cols : 0;
+        const pick = back > 0 ? -1 : 0;
         const lane0 = k * width;
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
-        if (back === 0) contexts.fill(fixedCtx, 0, end);
-        else if (!rule) for (let g = 0; g < end; g++) contexts[g] = dense[base + g - back];
-        else for (let g = 0, p = base; g < end; g++, p++) contexts[g] = rule.gate[p] ? rule.cls[dense[p - back]] : fixed;
-        for (let g = 0, p = base, l = lane0; g < end; g++, p++, l++) {
-          let x = states[l];
-          const slot = x & mask;
-          if (direct) {
-            const e = (contexts[g] << P) | slot;
-            const sym = slotSymbol[e];
-            if (sym < 0) corrupt(`unused context at symbol ${p}`);
-            dense[p] = sym;
-            const code = slotCode[e];
-            x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
-          } else {
-            const o = ordinal[contexts[g]];
-            if (o < 0) corrupt(`unused context at symbol ${p}`);
-            let lo = start[o];
-            let hi = start[o + 1] - 1;
-            while (lo < hi) {
-              const mid = (lo + hi + 1) >>> 1;
-              if (pairCum[mid] <= slot) lo = mid;
-              else hi = mid - 1;
-            }
-            dense[p] = pairSymbol[lo];
-            x = pairFreq[lo] * (x >>> P) + slot - pairCum[lo];
-          }
-          if (x < STATE_LOW) {
-            if (!check || step < readLimit[l]) {
-              if (wp >= wordCount) corrupt("out of words");
-              x = x * 65536 + words[wp++];
-            } else if (step === readLimit[l]) limits++;
-          } else if (check && step === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
-          states[l] = x;
+        if (!direct) wp = searchRow(tables, rc, states, out, base, back, lane0, end, words, wp, allow);
+        else {
+          const { slotSymbol, symbolCode, symbolBits: B } = direct;
+          const next = bf16
+            ? mantissaRow(slotSymbol, symbolCode, P, B, states, out as Uint16Array, bf16.se, bf16.high, base, back, pick, lane0, end, words, wp, allow)
+            : symbolRow(slotSymbol, symbolCode, P, B, states, out, base, back, pick, back > 0 ? 0 : fixed, lane0, end, words, wp, allow);
+          if (next < 0) corrupt(`unused context in row ${r}`);
+          wp = next;
         }
+        if (!allow)
+          for (let l = lane0; l < lane0 + end; l++) {
+            const x = states[l];
+            if (x >>> 16 === 0) {
+              if (step < readLimit[l]) states[l] = (x << 16) | words[wp++];
+              else if (step === readLimit[l]) limits++;
+            } else if (step === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
+          }
+        if (wp > wordCount) corrupt("out of words");
       }
     }
   checkEnd(input, wp, limits);
@@ -861,11 +917,11 @@ const writePlain = (out: ByteWriter, values: Int32Array, space: number): void =>
   writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src));
 };
 
-/** Inverse of writePlain: at most maxCount values, each below `space`. */
-const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: number): Int32Array => {
+/** Inverse of writePlain: at most maxCount values, each below `space` (<= 256: they are bytes). */
+const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: number): Uint8Array => {
   const m = r.varint();
   if (m > maxCount) corrupt(`nested stream of ${m} symbols (at most ${maxCount})`);
-  if (m === 0) return new Int32Array(0);
+  if (m === 0) return new Uint8Array(0);
   const a = r.varint();
   if (a < 1 || a > Math.min(m, space)) corrupt(`nested alphabet of ${a}`);
   const alphabet = readAscending(r, a, space, "nested alphabet");
@@ -883,14 +939,9 @@ const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: 
   if (lanes < 1 || lanes > m) corrupt(`nested stream with ${lanes} lanes`);
   const s = flatSchedule(m, lanes);
   const symbols = Int32Array.from({ length: a }, (_, i) => i);
-  const tables = buildDecodeTables(precision, Int32Array.of(0), 1, Int32Array.of(0, a), Int32Array.of(precision), symbols, q, directLimit);
-  const out = new Int32Array(m);
-  if (tables.direct) decodeFlat(s, tables, alphabet, readCore(r, s), out);
-  else {
-    const dense = denseArray(a, m);
-    decodeCore(s, tables, null, 0, readCore(r, s), dense);
-    for (let i = 0; i < m; i++) out[i] = alphabet[dense[i]];
-  }
+  const tables = buildDecodeTables(precision, Int32Array.of(0), 1, Int32Array.of(0, a), Int32Array.of(precision), symbols, q, directLimit, alphabet);
+  const out = new Uint8Array(m);
+  decodeCore(s, tables, { refs: null, fixed: 0 }, readCore(r, s), out);
   return out;
 };
 
@@ -953,7 +1004,7 @@ const writeRefs = (out: ByteWriter, refs: Int32Array): void => {
 const readRefs = (r: ByteReader, rows: number, window: number, directLimit: number): Int32Array => {
   const lengths = readPlain(r, rows, bitLength(window) + 1, directLimit);
   if (lengths.length !== rows) corrupt(`${lengths.length} references for ${rows} rows`);
-  const refs = lengths.slice();
+  const refs = Int32Array.from(lengths);
   for (let b = 2; b <= 16; b++) {
     let count = 0;
     for (const v of lengths) if (v === b) count++;
@@ -1122,7 +1173,7 @@ interface ReadModel {
  * context, no list), "symbols" (ids 0..A, A = the fixed context) or how many ids there are.
  */
 const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "symbols" | number, P: number, cap: number, directLimit: number): ReadModel => {
-  const side = new ByteReader(Uint8Array.from(readPlain(r, Math.min(cap, sideBytesMax(n)), 256, directLimit)), "rans model");
+  const side = new ByteReader(readPlain(r, Math.min(cap, sideBytesMax(n)), 256, directLimit), "rans model");
   const A = side.varint();
   if (A < 1 || A > Math.min(n, space)) corrupt(`alphabet of ${A}`);
   const alphabet = readAscending(side, A, space, "alphabet");
@@ -1317,7 +1368,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const r = new ByteReader(payload, "rans");
   const c4 = r.take(4);
   const check = (c4[0] | (c4[1] << 8) | (c4[2] << 16) | (c4[3] << 24)) >>> 0;
-  // direct slot tables take 8 bytes an entry (symbol and code)
+  // direct tables take at most 8 bytes an entry (up to 2 for a slot's symbol, 4 for a symbol's code)
   const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 8));
   const P = p.precision;
   const { alphabet, contextSpace, contextIds, start, scale, symbol, q } = readModel(r, n, wide ? 65536 : 256, contextual ? "symbols" : "none", P, info.cap, directLimit);
@@ -1341,37 +1392,28 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
       }
     }
   }
-  const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit);
+  // order-0 u8 and u16 streams decode straight to their values; context modes to dense indices (the contexts)
+  const toValues = !contextual && !bf16;
+  const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit, toValues ? alphabet : undefined);
   const lanes = readCore(r, s);
   const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit) : null;
   if (tail) out[total - 1] = r.byte();
   if (r.remaining !== 0) corrupt(`${r.remaining} trailing bytes`);
-  if (!wide && !contextual && tables.direct) decodeFlat(s, tables, alphabet, lanes, out.subarray(0, n));
+  const elements = !wide ? out : LITTLE_ENDIAN ? new Uint16Array(out.buffer, out.byteOffset, n) : new Uint16Array(n);
+  if (toValues) decodeCore(s, tables, { refs: null, fixed: 0 }, lanes, elements);
   else {
     const dense = denseArray(A, n);
-    if (!contextual && tables.direct) decodeFlat(s, tables, Int32Array.from(alphabet, (_, i) => i), lanes, dense);
-    else decodeCore(s, tables, refs, A, lanes, dense);
-    let values: ArrayLike<number> = alphabet;
-    let low: ((i: number) => number) | null = null;
+    decodeCore(s, tables, { refs, fixed: refs ? A : 0 }, lanes, dense);
     if (mantissas) {
       if (alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
-      const denseM = decodeMantissas(s, mantissas, refs, dense);
-      const mValues = mantissas.model.alphabet;
-      values = Int32Array.from(alphabet, (v) => v << 7);
-      low = (i) => mValues[denseM[i]];
-    }
-    if (wide && LITTLE_ENDIAN) {
-      const out16 = new Uint16Array(out.buffer, out.byteOffset, n);
-      if (low) for (let i = 0; i < n; i++) out16[i] = values[dense[i]] | low(i);
-      else for (let i = 0; i < n; i++) out16[i] = values[dense[i]];
-    } else if (wide)
-      for (let i = 0; i < n; i++) {
-        const v = values[dense[i]] | (low ? low(i) : 0);
-        out[2 * i] = v & 0xff;
-        out[2 * i + 1] = v >>> 8;
-      }
-    else for (let i = 0; i < n; i++) out[i] = values[dense[i]];
+      decodeMantissas(s, mantissas, refs, dense, alphabet, elements as Uint16Array);
+    } else for (let i = 0; i < n; i++) elements[i] = alphabet[dense[i]];
   }
+  if (wide && !LITTLE_ENDIAN)
+    for (let i = 0; i < n; i++) {
+      out[2 * i] = elements[i] & 0xff;
+      out[2 * i + 1] = elements[i] >>> 8;
+    }
   if (adler32(out) !== check) corrupt("checksum mismatch");
   return out;
 };
@@ -1387,25 +1429,15 @@ const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number,
   const precision = r.varint();
   if (precision < 1 || precision > MAX_PRECISION) corrupt(`mantissa precision ${precision}`);
   const model = readModel(r, n, 128, MANTISSA_CONTEXTS, precision, cap, directLimit);
-  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit);
+  // decoded as the mantissa values: their class (the next rows' context) follows from them
+  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit, model.alphabet);
   return { model, tables, lanes: readCore(r, s) };
 };
 
-/** Decodes the mantissas (dense indices) with the contexts the decoded sign+exponent symbols (dense) give. */
-const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense): Dense => {
-  const n = dense.length;
-  const gate = new Uint8Array(n);
-  if (refs)
-    for (let r = 0, p = 0; p < n; r++) {
-      const back = refs[r] * s.cols;
-      const end = Math.min(n, p + s.cols);
-      if (back === 0) p = end;
-      else for (; p < end; p++) gate[p] = dense[p] === dense[p - back] ? 1 : 0;
-    }
-  const cls = Uint8Array.from(m.model.alphabet, mantissaClass);
-  const out = denseArray(m.model.alphabet.length, n);
-  decodeCore(s, m.tables, refs, 0, m.lanes, out, { gate, cls });
-  return out;
+/** Decodes the mantissas into the bf16 elements, their sign+exponent fields from the decoded symbols (dense). */
+const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense, alphabet: Int32Array, elements: Uint16Array): void => {
+  const high = Int32Array.from(alphabet, (v) => v << 7);
+  decodeCore(s, m.tables, { refs, fixed: 0, bf16: { se: dense, high } }, m.lanes, elements);
 };
 
 /** The same kernels in numpy, vectorised across lanes (one loop iteration per step). */
