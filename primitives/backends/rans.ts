@@ -316,116 +316,124 @@ interface Model {
   readonly q: Int32Array;
   readonly freq: Int32Array;
   readonly cum: Int32Array;
-  /** key (context * alphabet + symbol) -> pair when the key space is small, else each position's pair */
-  readonly keyPair: Int32Array | null;
-  readonly pairOf: Int32Array | null;
   /** empirical entropy of the symbols given their contexts, in bits */
   readonly entropyBits: number;
 }
 
-type Symbols = Uint8Array | Uint16Array | Int32Array;
 /** Dense symbol indices: one or two bytes each (alphabets have at most 2^16 symbols). */
 type Dense = Uint8Array | Uint16Array;
 
 /**
  * Where the keys come from: position p of row r has key ctx * alphabet + dense[p] with ctx the
  * symbol refs[r] rows up (refs[r] = 0: the fixed context A); no refs: key = dense[p] (order-0).
+ * The bf16 mantissas (`mantissa`) take their context id instead (see mantissaClass): the class of
+ * the mantissa of element x[p - refs[r] * cols] where its sign+exponent symbol (se) is the same.
  */
 interface KeySource {
   readonly dense: Dense;
   readonly refs: Int32Array | null;
   readonly cols: number;
   readonly alphabet: number;
-  /** Each position's context id given outright (the bf16 mantissas), in place of refs. */
-  readonly explicit?: { readonly ids: Uint8Array; readonly space: number };
+  readonly mantissa?: { readonly x: Uint16Array; readonly se: Dense };
 }
 
-const keySpace = (src: KeySource): number => (src.explicit ? src.explicit.space : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const keySpace = (src: KeySource): number => (src.mantissa ? MANTISSA_CONTEXTS : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
 
-/** Calls visit(p, key) for every position, row by row. */
-const forEachKey = (src: KeySource, visit: (p: number, key: number) => void): void => {
-  const { dense, refs, cols, alphabet, explicit } = src;
-  const n = dense.length;
-  if (explicit) {
-    for (let p = 0; p < n; p++) visit(p, explicit.ids[p] * alphabet + dense[p]);
-    return;
-  }
-  if (!refs) {
-    for (let p = 0; p < n; p++) visit(p, dense[p]);
-    return;
-  }
-  const fixed = alphabet * alphabet;
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = refs[r] * cols;
-    const end = Math.min(n, p + cols);
-    if (back === 0) for (; p < end; p++) visit(p, fixed + dense[p]);
-    else for (; p < end; p++) visit(p, dense[p - back] * alphabet + dense[p]);
-  }
+/*
+ * A row's keys, branch-free: the context row's symbol `back` positions earlier masked by `pick`
+ * (all ones; 0 where the row has none and takes `fixed`, see rowFixed), as in the decoder.
+ */
+const symbolKey = (dense: Dense, p: number, back: number, pick: number, fixed: number, alphabet: number): number => (((dense[p - back] & pick) | fixed) * alphabet + dense[p]);
+
+const mantissaKey = (dense: Dense, x: Uint16Array, se: Dense, p: number, back: number, pick: number, alphabet: number): number => {
+  // all ones where the sign+exponent symbols agree
+  const agree = ((se[p] ^ se[p - back]) - 1) >> 31;
+  return (mantissaClass(x[p - back] & 0x7f) & agree & pick) * alphabet + dense[p];
 };
 
-/** Counts of every key (a table over the key space). */
+/**
+ * Row r's distance to its context row in positions (0: none, then pick = 0) and the context of a
+ * row without one (`fixed`: A, or 0 in order-0 and for the mantissas).
+ */
+const rowBack = (src: KeySource, r: number): number => (src.refs ? src.refs[r] * src.cols : 0);
+const rowFixed = (src: KeySource, back: number): number => (back > 0 || !src.refs || src.mantissa ? 0 : src.alphabet);
+
+/** Counts of every key (a table over the key space), row by row. */
 const countKeys = (src: KeySource): Int32Array => {
-  const { dense, refs, cols, alphabet, explicit } = src;
   const table = new Int32Array(keySpace(src));
+  const { dense, alphabet, mantissa } = src;
   const n = dense.length;
-  if (explicit) for (let p = 0; p < n; p++) table[explicit.ids[p] * alphabet + dense[p]]++;
-  else if (!refs) for (let p = 0; p < n; p++) table[dense[p]]++;
-  else
-    for (let r = 0, p = 0; p < n; r++) {
-      const back = refs[r] * cols;
-      const end = Math.min(n, p + cols);
-      if (back === 0) for (const fixed = alphabet * alphabet; p < end; p++) table[fixed + dense[p]]++;
-      else for (; p < end; p++) table[dense[p - back] * alphabet + dense[p]]++;
-    }
+  const cols = src.refs ? src.cols : n;
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(src, r);
+    const pick = back > 0 ? -1 : 0;
+    const fixed = rowFixed(src, back);
+    const end = Math.min(n, p + cols);
+    if (mantissa) for (const { x, se } = mantissa; p < end; p++) table[mantissaKey(dense, x, se, p, back, pick, alphabet)]++;
+    else for (; p < end; p++) table[symbolKey(dense, p, back, pick, fixed, alphabet)]++;
+  }
   return table;
 };
 
-/** Picks scales and frequencies for the (context, symbol) pairs of the keys. */
-const buildModel = (src: KeySource, maxPrecision: number, counted?: Int32Array): Model => {
+/**
+ * How the coder finds each position's pair: keyPair[key] when the key space is small enough for
+ * a table, else pairOf[position] (keys sorted).
+ */
+interface PairIndex {
+  readonly keyPair: Int32Array | null;
+  readonly pairOf: Int32Array | null;
+}
+
+/** The model of a stream and its pair index; `counted`: the key counts already (order-0 symbol counts). */
+const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array): { model: Model; index: PairIndex } => {
   const { alphabet, dense } = src;
   const n = dense.length;
-  let keys: Float64Array;
-  let counts: Int32Array;
-  let keyPair: Int32Array | null = null;
-  let pairOf: Int32Array | null = null;
   if (keySpace(src) <= COUNT_TABLE_MAX) {
     const table = counted ?? countKeys(src);
     let pairs = 0;
     for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
-    keys = new Float64Array(pairs);
-    counts = new Int32Array(pairs);
-    keyPair = new Int32Array(table.length);
+    const keys = new Float64Array(pairs);
+    const counts = new Int32Array(pairs);
+    const keyPair = new Int32Array(table.length);
     for (let i = 0, j = 0; i < table.length; i++)
       if (table[i] > 0) {
         keys[j] = i;
         counts[j] = table[i];
         keyPair[i] = j++;
       }
-  } else {
-    // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
-    const key = new Float64Array(n);
-    forEachKey(src, (p, k) => (key[p] = k));
-    const sorted = key.slice().sort();
-    let pairs = 0;
-    for (let p = 0; p < n; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) pairs++;
-    keys = new Float64Array(pairs);
-    counts = new Int32Array(pairs);
-    for (let p = 0, j = -1; p < n; p++) {
-      if (p === 0 || sorted[p] !== sorted[p - 1]) keys[++j] = sorted[p];
-      counts[j]++;
-    }
-    pairOf = new Int32Array(n);
-    for (let p = 0; p < n; p++) {
-      let lo = 0;
-      let hi = keys.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < key[p]) lo = mid + 1;
-        else hi = mid;
-      }
-      pairOf[p] = lo;
-    }
+    return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { keyPair, pairOf: null } };
   }
+  // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
+  const key = new Float64Array(n);
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(src, r);
+    for (const end = Math.min(n, p + src.cols); p < end; p++) key[p] = symbolKey(dense, p, back, back > 0 ? -1 : 0, rowFixed(src, back), alphabet);
+  }
+  const sorted = key.slice().sort();
+  let pairs = 0;
+  for (let p = 0; p < n; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) pairs++;
+  const keys = new Float64Array(pairs);
+  const counts = new Int32Array(pairs);
+  for (let p = 0, j = -1; p < n; p++) {
+    if (p === 0 || sorted[p] !== sorted[p - 1]) keys[++j] = sorted[p];
+    counts[j]++;
+  }
+  const pairOf = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < key[p]) lo = mid + 1;
+      else hi = mid;
+    }
+    pairOf[p] = lo;
+  }
+  return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { keyPair: null, pairOf } };
+};
+
+/** Picks scales and frequencies for the (context, symbol) pairs of the distinct keys (ascending) and their counts. */
+const pairModel = (keys: Float64Array, counts: Int32Array, alphabet: number, maxPrecision: number): Model => {
   const pairs = keys.length;
   const symbol = new Int32Array(pairs);
   const starts: number[] = [];
@@ -462,7 +470,7 @@ const buildModel = (src: KeySource, maxPrecision: number, counted?: Int32Array):
       cum[i] = c;
       c += freq[i];
     }
-  return { precision, contexts: Int32Array.from(contexts), start: Int32Array.from(starts), scale, symbol, q, freq, cum, keyPair, pairOf, entropyBits };
+  return { precision, contexts: Int32Array.from(contexts), start: Int32Array.from(starts), scale, symbol, q, freq, cum, entropyBits };
 };
 
 // ---------------------------------------------------------------- coder core
@@ -474,102 +482,159 @@ interface Lanes {
   readonly words: Uint16Array;
 }
 
+/** The coder's per-pair tables and lane state (see codeSymbol). */
+interface Coder {
+  /** 1/f nudged up by 2^-50 relative: floor(x * it) is x div f exactly for x < 2^32, f <= 2^16 */
+  readonly reciprocal: Float64Array;
+  /** (f - 1) << 16 | cum */
+  readonly code: Int32Array;
+  readonly precision: number;
+  readonly states: Float64Array;
+  /** words in decode order, filled from the top down (one spare word below: see codeSymbol) */
+  readonly words: Uint16Array;
+}
+
+/**
+ * Codes a symbol of `pair` on lane l; returns the new word position w. Emitting is branch-free (it
+ * is data, no pattern a predictor learns): the low 16 bits always go to words[w - 1], kept (w
+ * moves down) only when x >= f * 2^(32 - P).
+ */
+const codeSymbol = (reciprocal: Float64Array, code: Int32Array, P: number, states: Float64Array, l: number, pair: number, words: Uint16Array, w: number): number => {
+  const c = code[pair];
+  const f = (c >>> 16) + 1;
+  let x = states[l];
+  const emit = ~((x >>> (32 - P)) - f) >>> 31;
+  words[w - 1] = x & 0xffff;
+  x = x >>> (emit << 4);
+  states[l] = x + Math.floor(x * reciprocal[pair]) * ((1 << P) - f) + (c & 0xffff);
+  return w - emit;
+};
+
+/*
+ * The row coders below code positions base + end - 1 down to base of one row on lanes lane0..,
+ * specialised to where the pairs come from (keys as in symbolKey / mantissaKey, or pairOf).
+ */
+
+const symbolRowCoder = (k: Coder, keyPair: Int32Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
+  const { reciprocal, code, precision: P, states, words } = k;
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(reciprocal, code, P, states, lane0 + g, keyPair[symbolKey(dense, base + g, back, pick, fixed, alphabet)], words, w);
+  return w;
+};
+
+const mantissaRowCoder = (k: Coder, keyPair: Int32Array, dense: Dense, x: Uint16Array, se: Dense, alphabet: number, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
+  const { reciprocal, code, precision: P, states, words } = k;
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(reciprocal, code, P, states, lane0 + g, keyPair[mantissaKey(dense, x, se, base + g, back, pick, alphabet)], words, w);
+  return w;
+};
+
+const pairRowCoder = (k: Coder, pairOf: Int32Array, base: number, lane0: number, end: number, w: number): number => {
+  const { reciprocal, code, precision: P, states, words } = k;
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(reciprocal, code, P, states, lane0 + g, pairOf[base + g], words, w);
+  return w;
+};
+
 /** Runs the schedule backwards: returns warm-up step counts, final states and words in decode order. */
-const encodeCore = (s: Schedule, model: Model, src: KeySource): Lanes => {
-  const { freq, cum, keyPair, pairOf, precision } = model;
-  const { dense, refs, alphabet } = src;
-  const ids = src.explicit?.ids;
+const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex): Lanes => {
+  const { freq, cum, precision } = model;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
-  const states = new Float64Array(lanes).fill(1);
+  const { dense, alphabet, mantissa } = src;
+  const { keyPair, pairOf } = index;
+  const k: Coder = {
+    reciprocal: Float64Array.from(freq, (f) => (1 / f) * (1 + 2 ** -50)),
+    code: Int32Array.from(freq, (f, i) => ((f - 1) << 16) | cum[i]),
+    precision,
+    states: new Float64Array(lanes).fill(1),
+    words: new Uint16Array(n + 1),
+  };
+  const { states } = k;
   const readLimit = new Int32Array(lanes);
-  const words = new Uint16Array(n);
-  // by key (or by pair without a key table), side by side: the emit threshold, x div f as
-  // floor(x * rcp) (1/f nudged up by 2^-50 relative: exact for x < 2^32, f <= 2^16), M - f, cum
-  const size = keyPair ? keyPair.length : freq.length;
-  const coder = new Float64Array(4 * size);
-  for (let i = 0; i < size; i++) {
-    const pair = keyPair ? keyPair[i] : i;
-    const f = freq[pair];
-    coder[4 * i] = f * 2 ** (32 - precision);
-    coder[4 * i + 1] = (1 / f) * (1 + 2 ** -50);
-    coder[4 * i + 2] = 2 ** precision - f;
-    coder[4 * i + 3] = cum[pair];
-  }
-  const fixed = refs ? alphabet * alphabet : 0;
-  let w = n;
+  // slots with a lane still below 2^16 (warming up: states only grow until they reach it)
+  const warming = new Uint8Array(slots).fill(1);
+  let w = n + 1;
   for (let t = levels - 1; t >= 0; t--)
     for (let j = sub - 1; j >= 0; j--) {
       const step = t * sub + j;
-      for (let k = slots - 1; k >= 0; k--) {
-        const r = blocked ? k * blockRows + t : t * blockRows + k;
+      for (let slot = slots - 1; slot >= 0; slot--) {
+        const r = blocked ? slot * blockRows + t : t * blockRows + slot;
         if (r >= rows) continue;
         const base = r * cols + j * width;
-        const back = refs ? refs[r] * cols : 0;
-        const lane0 = k * width;
-        for (let g = Math.min(width, cols - j * width, n - base) - 1; g >= 0; g--) {
-          const p = base + g;
-          const i = 4 * (keyPair ? (ids ? ids[p] * alphabet : back > 0 ? dense[p - back] * alphabet : fixed) + dense[p] : pairOf![p]);
-          let x = states[lane0 + g];
-          if (x < STATE_LOW) readLimit[lane0 + g] = step;
-          else if (x >= coder[i]) {
-            words[--w] = x & 0xffff;
-            x = x >>> 16;
-          }
-          states[lane0 + g] = x + Math.floor(x * coder[i + 1]) * coder[i + 2] + coder[i + 3];
+        const lane0 = slot * width;
+        const end = Math.min(width, cols - j * width, n - base);
+        if (warming[slot]) {
+          // a lane's read limit is the step of its last symbol coded below 2^16 (in this order)
+          let below = 0;
+          for (let g = 0; g < width; g++)
+            if (states[lane0 + g] < STATE_LOW) {
+              below++;
+              if (g < end) readLimit[lane0 + g] = step;
+            }
+          warming[slot] = below > 0 ? 1 : 0;
         }
+        const back = rowBack(src, r);
+        const pick = back > 0 ? -1 : 0;
+        if (!keyPair) w = pairRowCoder(k, pairOf!, base, lane0, end, w);
+        else if (mantissa) w = mantissaRowCoder(k, keyPair, dense, mantissa.x, mantissa.se, alphabet, base, back, pick, lane0, end, w);
+        else w = symbolRowCoder(k, keyPair, dense, alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
       }
     }
-  const warm = Int32Array.from(readLimit, (limit) => steps - limit);
-  return { warm, states, words: words.subarray(w) };
+  const warm = readLimit.map((limit) => steps - limit);
+  return { warm, states, words: k.words.subarray(w) };
 };
 
-/** The low lengths[i] bits of each value, concatenated MSB-first and zero-padded to a byte. */
-const packVarBits = (values: ArrayLike<number>, lengths: ArrayLike<number>): Uint8Array => {
+/** The low lengths[i] bits of each value (< 2^32), concatenated MSB-first and zero-padded to a byte. */
+const packVarBits = (values: Float64Array, lengths: Int32Array): Uint8Array => {
   let total = 0;
   for (let i = 0; i < lengths.length; i++) total += lengths[i];
   const out = new Uint8Array(Math.ceil(total / 8));
-  let acc = 0; // < 8 pending bits
+  let acc = 0; // the pending bits of the next byte
   let bits = 0;
   let o = 0;
   for (let i = 0; i < values.length; i++) {
-    let left = lengths[i];
-    while (left > 0) {
-      const take = Math.min(left, 16);
-      acc = acc * 2 ** take + (Math.floor(values[i] / 2 ** (left - take)) % 2 ** take);
+    const v = values[i] >>> 0;
+    for (let left = lengths[i]; left > 0; ) {
+      const take = Math.min(left, 8 - bits);
+      acc = (acc << take) | ((v >>> (left - take)) & ((1 << take) - 1));
       bits += take;
       left -= take;
-      while (bits >= 8) {
-        bits -= 8;
-        out[o++] = Math.floor(acc / 2 ** bits);
-        acc %= 2 ** bits;
+      if (bits === 8) {
+        out[o++] = acc;
+        acc = 0;
+        bits = 0;
       }
     }
   }
-  if (bits > 0) out[o] = acc * 2 ** (8 - bits);
+  if (bits > 0) out[o] = acc << (8 - bits);
   return out;
 };
 
 const writeCore = (out: ByteWriter, lanes: Lanes): void => {
+  const { warm, states, words } = lanes;
   let top = 0;
-  for (const k of lanes.warm) top = Math.max(top, k);
+  for (let l = 0; l < warm.length; l++) top = Math.max(top, warm[l]);
   const kw = bitLength(top);
   out.byte(kw);
-  if (kw > 0) out.bytes(packBits(lanes.warm, kw));
+  if (kw > 0) out.bytes(packBits(warm, kw));
   // states as their bit length - 1 and the bits below the leading one
-  const lengths = Int32Array.from(lanes.states, (x) => bitLength(x) - 1);
+  const lengths = new Int32Array(states.length);
   let longest = 0;
-  for (const b of lengths) longest = Math.max(longest, b);
+  for (let l = 0; l < states.length; l++) {
+    lengths[l] = bitLength(states[l]) - 1;
+    longest = Math.max(longest, lengths[l]);
+  }
   const ks = bitLength(longest);
   out.byte(ks);
   if (ks > 0) out.bytes(packBits(lengths, ks));
-  out.bytes(packVarBits(lanes.states, lengths));
-  out.varint(lanes.words.length);
-  const words = new Uint8Array(2 * lanes.words.length);
-  for (let i = 0; i < lanes.words.length; i++) {
-    words[2 * i] = lanes.words[i] & 0xff;
-    words[2 * i + 1] = lanes.words[i] >>> 8;
+  out.bytes(packVarBits(states, lengths));
+  out.varint(words.length);
+  if (LITTLE_ENDIAN) out.bytes(new Uint8Array(words.buffer, words.byteOffset, 2 * words.length));
+  else {
+    const bytes = new Uint8Array(2 * words.length);
+    for (let i = 0; i < words.length; i++) {
+      bytes[2 * i] = words[i] & 0xff;
+      bytes[2 * i + 1] = words[i] >>> 8;
+    }
+    out.bytes(bytes);
   }
-  out.bytes(words);
 };
 
 interface LaneInput {
@@ -878,21 +943,27 @@ const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: L
 
 // ---------------------------------------------------------------- plain (nested order-0) streams
 
-/** Distinct values of `values` ascending, each value's dense index, and the count of each. */
-const remap = (values: Symbols, space: number): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
-  const all = new Int32Array(space);
-  for (let i = 0; i < values.length; i++) all[values[i]]++;
-  const index = new Int32Array(space);
+/** The values present (all[v] > 0) ascending, their counts and each value's dense index. */
+const alphabetOf = (all: Int32Array): { alphabet: Int32Array; counts: Int32Array; index: Int32Array } => {
+  const index = new Int32Array(all.length);
   let a = 0;
-  for (let v = 0; v < space; v++) if (all[v] > 0) index[v] = a++;
+  for (let v = 0; v < all.length; v++) if (all[v] > 0) index[v] = a++;
   const alphabet = new Int32Array(a);
   const counts = new Int32Array(a);
-  for (let v = 0; v < space; v++)
+  for (let v = 0; v < all.length; v++)
     if (all[v] > 0) {
       alphabet[index[v]] = v;
       counts[index[v]] = all[v];
     }
-  const dense = denseArray(a, values.length);
+  return { alphabet, counts, index };
+};
+
+/** Distinct values of `values` (each below `space`) ascending, each value's dense index, and the count of each. */
+const remap = (values: Dense, space: number): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
+  const all = new Int32Array(space);
+  for (let i = 0; i < values.length; i++) all[values[i]]++;
+  const { alphabet, counts, index } = alphabetOf(all);
+  const dense = denseArray(alphabet.length, values.length);
   for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
   return { alphabet, dense, counts };
 };
@@ -901,20 +972,20 @@ const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
   for (let i = 0; i < values.length; i++) out.varint(i === 0 ? values[0] : values[i] - values[i - 1] - 1);
 };
 
-/** Order-0 stream of small integers (< space) with its table written plainly. */
-const writePlain = (out: ByteWriter, values: Int32Array, space: number): void => {
+/** Order-0 stream of bytes below `space` with its table written plainly. */
+const writePlain = (out: ByteWriter, values: Uint8Array, space: number): void => {
   out.varint(values.length);
   if (values.length === 0) return;
   const { alphabet, dense, counts } = remap(values, space);
-  const src = { dense, refs: null, cols: 1, alphabet: alphabet.length };
-  const model = buildModel(src, autoPrecision(alphabet.length), counts);
+  const src: KeySource = { dense, refs: null, cols: 1, alphabet: alphabet.length };
+  const { model, index } = modelStream(src, autoPrecision(alphabet.length), counts);
   out.varint(alphabet.length);
   writeAscending(out, alphabet);
   out.varint(model.precision);
   for (let i = 0; i < alphabet.length - 1; i++) out.varint(model.q[i] - 1);
   const lanes = Math.min(LANES_MAX, Math.ceil(values.length / PLAIN_STEPS));
   out.varint(lanes);
-  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src));
+  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src, index));
 };
 
 /** Inverse of writePlain: at most maxCount values, each below `space` (<= 256: they are bytes). */
@@ -994,7 +1065,7 @@ const refBits = (refs: Int32Array): number => {
 
 /** Refs as bit lengths (entropy coded: a small table) plus their raw low bits. */
 const writeRefs = (out: ByteWriter, refs: Int32Array): void => {
-  writePlain(out, Int32Array.from(refs, bitLength), 17);
+  writePlain(out, Uint8Array.from(refs, bitLength), 17);
   for (let b = 2; b <= 16; b++) {
     const low = refs.filter((d) => bitLength(d) === b).map((d) => d - 2 ** (b - 1));
     if (low.length > 0) out.bytes(packBits(low, b - 1));
@@ -1025,7 +1096,7 @@ const readRefs = (r: ByteReader, rows: number, window: number, directLimit: numb
  */
 interface Signatures {
   /** per row, the dense symbols at `samples` evenly spread columns (A past the end) */
-  readonly values: Symbols;
+  readonly values: Uint8Array | Uint16Array | Int32Array;
   readonly samples: number;
 }
 
@@ -1056,26 +1127,31 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   const table = small ? new Int32Array(G * radix * radix * K).fill(-1) : null;
   const map = new Map<number, Int32Array>();
   const slotOf = (r: number, m: number): number => (m * radix * radix + keys[r * G + m]) * K;
-  const score = scorer(scoreSig);
+  const words = packedSamples(scoreSig);
   const refs = new Int32Array(rows);
   const scoredFor = new Int32Array(rows).fill(-1);
+  // a row's candidates in order: the nearest row of the previous group, then each key column's recent rows
+  const candidates = new Int32Array(1 + G * K);
   for (let g0 = 0; g0 < rows; g0 += B) {
     const g1 = Math.min(rows, g0 + B);
     for (let r = g0; r < g1; r++) {
+      candidates.fill(-1);
+      candidates[0] = g0 - 1;
+      for (let m = 0; m < G; m++) {
+        const slot = slotOf(r, m);
+        const seen = table ?? map.get(slot);
+        if (seen) for (let k = 0, at = table ? slot : 0; k < K; k++) candidates[1 + m * K + k] = seen[at + k];
+      }
       let best = -1;
       let bestDistance = 0;
-      for (let m = -1; m < G; m++) {
-        const slot = m < 0 ? 0 : slotOf(r, m);
-        const seen = m < 0 ? null : table ?? map.get(slot);
-        for (let k = 0; k < (m < 0 ? 1 : seen ? K : 0); k++) {
-          const c = m < 0 ? g0 - 1 : seen![(table ? slot : 0) + k];
-          if (c < 0 || r - c > window || scoredFor[c] === r) continue;
-          scoredFor[c] = r;
-          const v = score(r, c);
-          if (v > best || (v === best && r - c < bestDistance)) {
-            best = v;
-            bestDistance = r - c;
-          }
+      for (let i = 0; i < candidates.length; i++) {
+        const c = candidates[i];
+        if (c < 0 || r - c > window || scoredFor[c] === r) continue;
+        scoredFor[c] = r;
+        const v = agreement(scoreSig, words, r, c, best);
+        if (v > best || (v === best && r - c < bestDistance)) {
+          best = v;
+          bestDistance = r - c;
         }
       }
       refs[r] = bestDistance;
@@ -1099,27 +1175,34 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   return refs;
 };
 
-/** How many sampled columns two rows agree on: four byte-sized samples a word when they fit. */
-const scorer = (sig: Signatures): ((r: number, c: number) => number) => {
+/** The signature values four to a word, when they are bytes and whole words a row (else null). */
+const packedSamples = (sig: Signatures): Uint32Array | null =>
+  sig.values instanceof Uint8Array && sig.samples % 4 === 0 ? new Uint32Array(sig.values.buffer, sig.values.byteOffset, sig.values.length / 4) : null;
+
+/**
+ * How many sampled columns rows r and c agree on (from `words`, packedSamples, four a step when
+ * there are), or -1 once even agreeing on all the columns left would not reach `best`.
+ */
+const agreement = (sig: Signatures, words: Uint32Array | null, r: number, c: number, best: number): number => {
   const { values, samples } = sig;
-  if (!(values instanceof Uint8Array) || samples % 4 !== 0)
-    return (r, c) => {
-      let v = 0;
-      for (let i = 0, a = r * samples, b = c * samples; i < samples; i++) if (values[a + i] === values[b + i]) v++;
-      return v;
-    };
-  const words = new Uint32Array(values.buffer, values.byteOffset, values.length / 4);
-  const per = samples / 4;
-  return (r, c) => {
+  if (!words) {
     let v = 0;
-    for (let i = 0, a = r * per, b = c * per; i < per; i++) {
-      const x = words[a + i] ^ words[b + i];
-      // high bit of each zero byte of x, then their count in the top byte
-      const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-      v += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    for (let i = 0, a = r * samples, b = c * samples; i < samples; i++) {
+      if (values[a + i] === values[b + i]) v++;
+      if ((i & 31) === 31 && v + samples - 1 - i < best) return -1;
     }
     return v;
-  };
+  }
+  const per = samples / 4;
+  let v = 0;
+  for (let i = 0, a = r * per, b = c * per; i < per; i++) {
+    const x = words[a + i] ^ words[b + i];
+    // high bit of each zero byte of x, then their count in the top byte
+    const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+    v += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    if ((i & 7) === 7 && v + 4 * (per - 1 - i) < best) return -1;
+  }
+  return v;
 };
 
 // ---------------------------------------------------------------- the primitive
@@ -1154,7 +1237,7 @@ const writeModel = (out: ByteWriter, alphabet: Int32Array, model: Model, context
   for (let u = 0; u < used; u++) side.varint(model.precision - model.scale[u]);
   for (let u = 0; u < used; u++) writeAscending(side, model.symbol.subarray(model.start[u], model.start[u + 1]));
   for (let u = 0; u < used; u++) for (let i = model.start[u]; i < model.start[u + 1] - 1; i++) side.varint(model.q[i] - 1);
-  writePlain(out, new Int32Array(side.finish()), 256);
+  writePlain(out, side.finish(), 256);
 };
 
 interface ReadModel {
@@ -1215,7 +1298,7 @@ const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "
   return { alphabet, contextSpace, contextIds, start, scale, symbol, q };
 };
 
-const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
+const symbolsOf = (input: Uint8Array, wide: boolean): Dense => {
   if (!wide) return input;
   if (LITTLE_ENDIAN && input.byteOffset % 2 === 0) return new Uint16Array(input.buffer, input.byteOffset, input.length >>> 1);
   const out = new Uint16Array(input.length >>> 1);
@@ -1223,32 +1306,31 @@ const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
   return out;
 };
 
-/** bf16 mode: mantissa context ids are 0 (no context row, or another sign+exponent there) and 1 + the top 3 bits of its mantissa. */
+/** bf16 mode: mantissa context ids are 0 (no context row, or another sign+exponent there) and 1 + the top 3 bits of its mantissa there. */
 const MANTISSA_CONTEXTS = 9;
 const mantissaClass = (m: number): number => 1 + (m >> 4);
 
-/** Each position's mantissa context (see MANTISSA_CONTEXTS), from the sign+exponent and mantissa streams and the rows' context distances. */
-const mantissaContexts = (se: Uint16Array, man: Uint8Array, refs: Int32Array | null, cols: number): Uint8Array => {
-  const n = se.length;
-  const ids = new Uint8Array(n);
-  if (!refs) return ids;
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = refs[r] * cols;
-    const end = Math.min(n, p + cols);
-    if (back === 0) p = end;
-    else for (; p < end; p++) if (se[p] === se[p - back]) ids[p] = mantissaClass(man[p - back]);
+/** bf16: each element's sign+exponent (x >> 7), and the counts of those and of the mantissas (x & 0x7f). */
+const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; manCounts: Int32Array } => {
+  const se = new Uint16Array(x.length);
+  const seCounts = new Int32Array(1 << 9);
+  const manCounts = new Int32Array(1 << 7);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    se[i] = v >>> 7;
+    seCounts[v >>> 7]++;
+    manCounts[v & 0x7f]++;
   }
-  return ids;
+  return { se, seCounts, manCounts };
 };
 
-/** Sign+exponent (x >> 7) of every bf16 element; the mantissas (x & 0x7f) go to `man`. */
-const signExponentOf = (x: Uint16Array, man: Uint8Array): Uint16Array => {
-  const se = new Uint16Array(x.length);
+/** bf16: the dense index of each element's sign+exponent and of its mantissa. */
+const denseFields = (x: Uint16Array, seIndex: Int32Array, manIndex: Int32Array, se: Dense, man: Uint8Array): void => {
   for (let i = 0; i < x.length; i++) {
-    se[i] = x[i] >>> 7;
-    man[i] = x[i] & 0x7f;
+    const v = x[i];
+    se[i] = seIndex[v >>> 7];
+    man[i] = manIndex[v & 0x7f];
   }
-  return se;
 };
 
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
@@ -1256,20 +1338,32 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   const bf16 = p.symbol === "bf16";
   const raw = symbolsOf(input, wide);
   // bf16: the main symbols are sign+exponent (element >> 7); the mantissas follow in their own section
-  const man = bf16 ? new Uint8Array(raw.length) : null;
-  const values = man ? signExponentOf(raw as Uint16Array, man) : raw;
+  const fields = bf16 ? splitFields(raw as Uint16Array) : null;
+  const values = fields ? fields.se : raw;
   const n = values.length;
   const tail = input.length - n * (wide ? 2 : 1);
   const contextual = p.context !== "none";
   // bf16: rows are found on the sign+exponent symbols (their low byte is the whole exponent)
   const rowSource = bf16 ? new Uint8Array(values.buffer, values.byteOffset, 2 * n) : input;
   const period = contextual ? resolvePeriod(rowSource, wide ? 2 : 1, p.period) : p.period;
-  const out = new ByteWriter(64 + (n >> 2));
+  // room for the whole input: coded streams are rarely larger, and growing copies what was written
+  const out = new ByteWriter(64 + input.length);
   if (n === 0) {
     if (tail) out.byte(input[input.length - 1]);
     return { streams: [out.finish()], params: { ...p, period: Math.max(period, contextual ? 1 : 0), blockRows: Math.max(1, p.blockRows), lanes: Math.max(1, p.lanes), precision: Math.max(1, p.precision) } };
   }
-  const { alphabet, dense, counts } = remap(values, wide ? 65536 : 256);
+  let alphabet: Int32Array;
+  let dense: Dense;
+  let counts: Int32Array;
+  let mantissas: { alphabet: Int32Array; dense: Uint8Array } | null = null;
+  if (fields) {
+    const se = alphabetOf(fields.seCounts);
+    const man = alphabetOf(fields.manCounts);
+    ({ alphabet, counts } = se);
+    dense = denseArray(alphabet.length, n);
+    mantissas = { alphabet: man.alphabet, dense: new Uint8Array(n) };
+    denseFields(raw as Uint16Array, se.index, man.index, dense, mantissas.dense);
+  } else ({ alphabet, dense, counts } = remap(values, wide ? 65536 : 256));
   const A = alphabet.length;
   const check = new Uint8Array(4);
   new DataView(check.buffer).setUint32(0, adler32(input), true);
@@ -1306,7 +1400,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     }
   }
   const src: KeySource = { dense, refs, cols: period, alphabet: A };
-  const model = buildModel(src, p.precision || autoPrecision(A), refs ? undefined : counts);
+  const { model, index } = modelStream(src, p.precision || autoPrecision(A), refs ? undefined : counts);
   writeModel(out, alphabet, model, contextual);
   const sideBytes = out.length;
   if (p.context === "rowref") {
@@ -1314,16 +1408,16 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     if (explicitRefs) writeRefs(out, refs!);
   }
   const refBytes = out.length - sideBytes;
-  writeCore(out, encodeCore(s, model, src));
+  writeCore(out, encodeCore(s, model, src, index));
   let entropyBits = model.entropyBits;
-  if (man) {
-    const m = remap(man, 128);
-    const mSrc: KeySource = { dense: m.dense, refs: null, cols: period, alphabet: m.alphabet.length, explicit: { ids: mantissaContexts(values as Uint16Array, man, refs, period), space: MANTISSA_CONTEXTS } };
-    const mModel = buildModel(mSrc, autoPrecision(m.alphabet.length));
-    out.varint(mModel.precision);
-    writeModel(out, m.alphabet, mModel, true);
-    writeCore(out, encodeCore(s, mModel, mSrc));
-    entropyBits += mModel.entropyBits;
+  if (mantissas) {
+    const Am = mantissas.alphabet.length;
+    const mSrc: KeySource = { dense: mantissas.dense, refs, cols: period, alphabet: Am, mantissa: { x: raw as Uint16Array, se: dense } };
+    const m = modelStream(mSrc, autoPrecision(Am));
+    out.varint(m.model.precision);
+    writeModel(out, mantissas.alphabet, m.model, true);
+    writeCore(out, encodeCore(s, m.model, mSrc, m.index));
+    entropyBits += m.model.entropyBits;
   }
   if (tail) out.byte(input[input.length - 1]);
   const stats = { entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.steps };
