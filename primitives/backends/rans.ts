@@ -101,6 +101,39 @@ const COUNT_TABLE_MAX = 1 << 22;
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
+/** Largest temporary whose memory is kept between calls (see Scratch). */
+const SCRATCH_MAX = 1 << 26;
+
+/**
+ * Memory of one input-sized temporary, kept from call to call: fresh memory costs a page fault
+ * for every 4 KiB first touched (microseconds each, more than the coder's work on it). Contents
+ * are stale (users write before they read), and each Scratch serves one temporary at a time.
+ */
+class Scratch {
+  private buffer = new ArrayBuffer(0);
+  private take(bytes: number): ArrayBuffer {
+    if (bytes > SCRATCH_MAX) return new ArrayBuffer(bytes);
+    if (this.buffer.byteLength < bytes) this.buffer = new ArrayBuffer(bytes);
+    return this.buffer;
+  }
+  u16(length: number): Uint16Array {
+    return new Uint16Array(this.take(2 * length), 0, length);
+  }
+  /** Dense symbols of an alphabet (as denseArray). */
+  dense(alphabet: number, length: number): Dense {
+    return alphabet <= 256 ? new Uint8Array(this.take(length), 0, length) : this.u16(length);
+  }
+}
+
+/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, coded words. */
+const encodeSe = new Scratch();
+const encodeDense = new Scratch();
+const codedWords = new Scratch();
+/** The decoder's: dense main symbols, and the words of the main and mantissa lanes (read before either is decoded). */
+const decodeDense = new Scratch();
+const mainWords = new Scratch();
+const mantissaWords = new Scratch();
+
 /** Bytes summed before Adler-32's sums are reduced (zlib's NMAX: the second sum stays below 2^32). */
 const ADLER_CHUNK = 5552;
 const ADLER_BASE = 65521;
@@ -324,31 +357,31 @@ interface Model {
 type Dense = Uint8Array | Uint16Array;
 
 /**
- * Where the keys come from: position p of row r has key ctx * alphabet + dense[p] with ctx the
- * symbol refs[r] rows up (refs[r] = 0: the fixed context A); no refs: key = dense[p] (order-0).
- * The bf16 mantissas (`mantissa`) take their context id instead (see mantissaClass): the class of
- * the mantissa of element x[p - refs[r] * cols] where its sign+exponent symbol (se) is the same.
+ * Where a stream's keys (context * alphabet + symbol) come from. Symbols: position p of row r has
+ * key ctx * alphabet + dense[p] with ctx the symbol refs[r] rows up (refs[r] = 0: the fixed context
+ * A); no refs: key = dense[p] (order-0). The bf16 mantissas come from the elements x themselves:
+ * ctx is their context id (see mantissaClass: the class of the mantissa of the element refs[r]
+ * rows up where its sign+exponent is the same), the symbol the dense index of x & 0x7f.
  */
-interface KeySource {
-  readonly dense: Dense;
-  readonly refs: Int32Array | null;
-  readonly cols: number;
-  readonly alphabet: number;
-  readonly mantissa?: { readonly x: Uint16Array; readonly se: Dense };
-}
+type KeySource =
+  | { readonly kind: "symbols"; readonly dense: Dense; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number }
+  | { readonly kind: "mantissas"; readonly x: Uint16Array; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number; readonly index: Int32Array };
 
-const keySpace = (src: KeySource): number => (src.mantissa ? MANTISSA_CONTEXTS : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const keySpace = (src: KeySource): number => (src.kind === "mantissas" ? MANTISSA_CONTEXTS : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const streamLength = (src: KeySource): number => (src.kind === "mantissas" ? src.x.length : src.dense.length);
 
 /*
- * A row's keys, branch-free: the context row's symbol `back` positions earlier masked by `pick`
- * (all ones; 0 where the row has none and takes `fixed`, see rowFixed), as in the decoder.
+ * The keys the coder looks up, branch-free within a row: the context row is `back` positions
+ * earlier, masked by `pick` (all ones; 0 where a row has none and takes `fixed`, see rowFixed), as
+ * in the decoder. Mantissas are looked up by ctx << 7 | mantissa (their own values, not dense).
  */
 const symbolKey = (dense: Dense, p: number, back: number, pick: number, fixed: number, alphabet: number): number => (((dense[p - back] & pick) | fixed) * alphabet + dense[p]);
 
-const mantissaKey = (dense: Dense, x: Uint16Array, se: Dense, p: number, back: number, pick: number, alphabet: number): number => {
-  // all ones where the sign+exponent symbols agree
-  const agree = ((se[p] ^ se[p - back]) - 1) >> 31;
-  return (mantissaClass(x[p - back] & 0x7f) & agree & pick) * alphabet + dense[p];
+const mantissaKey = (x: Uint16Array, p: number, back: number, pick: number): number => {
+  const above = x[p - back];
+  // all ones where the sign+exponent fields agree
+  const agree = (((x[p] ^ above) >>> 7) - 1) >> 31;
+  return ((mantissaClass(above & 0x7f) & agree & pick) << 7) | (x[p] & 0x7f);
 };
 
 /**
@@ -356,28 +389,39 @@ const mantissaKey = (dense: Dense, x: Uint16Array, se: Dense, p: number, back: n
  * row without one (`fixed`: A, or 0 in order-0 and for the mantissas).
  */
 const rowBack = (src: KeySource, r: number): number => (src.refs ? src.refs[r] * src.cols : 0);
-const rowFixed = (src: KeySource, back: number): number => (back > 0 || !src.refs || src.mantissa ? 0 : src.alphabet);
+const rowFixed = (src: KeySource, back: number): number => (back > 0 || !src.refs || src.kind === "mantissas" ? 0 : src.alphabet);
 
 /** Counts of every key (a table over the key space), row by row. */
 const countKeys = (src: KeySource): Int32Array => {
-  const table = new Int32Array(keySpace(src));
-  const { dense, alphabet, mantissa } = src;
-  const n = dense.length;
+  const n = streamLength(src);
   const cols = src.refs ? src.cols : n;
+  if (src.kind === "mantissas") {
+    // by context and mantissa value first, then by key
+    const byValue = new Int32Array(MANTISSA_CONTEXTS << 7);
+    const { x, alphabet, index } = src;
+    for (let r = 0, p = 0; p < n; r++) {
+      const back = rowBack(src, r);
+      const pick = back > 0 ? -1 : 0;
+      for (const end = Math.min(n, p + cols); p < end; p++) byValue[mantissaKey(x, p, back, pick)]++;
+    }
+    const table = new Int32Array(keySpace(src));
+    for (let k = 0; k < byValue.length; k++) if (byValue[k] > 0) table[(k >>> 7) * alphabet + index[k & 0x7f]] = byValue[k];
+    return table;
+  }
+  const table = new Int32Array(keySpace(src));
+  const { dense, alphabet } = src;
   for (let r = 0, p = 0; p < n; r++) {
     const back = rowBack(src, r);
     const pick = back > 0 ? -1 : 0;
     const fixed = rowFixed(src, back);
-    const end = Math.min(n, p + cols);
-    if (mantissa) for (const { x, se } = mantissa; p < end; p++) table[mantissaKey(dense, x, se, p, back, pick, alphabet)]++;
-    else for (; p < end; p++) table[symbolKey(dense, p, back, pick, fixed, alphabet)]++;
+    for (const end = Math.min(n, p + cols); p < end; p++) table[symbolKey(dense, p, back, pick, fixed, alphabet)]++;
   }
   return table;
 };
 
 /**
- * How the coder finds each position's pair: keyPair[key] when the key space is small enough for
- * a table, else pairOf[position] (keys sorted).
+ * How the coder finds each position's pair: keyPair[key] (by mantissaKey for the mantissas) when
+ * the key space is small enough for a table, else pairOf[position] (keys sorted).
  */
 interface PairIndex {
   readonly keyPair: Int32Array | null;
@@ -386,24 +430,30 @@ interface PairIndex {
 
 /** The model of a stream and its pair index; `counted`: the key counts already (order-0 symbol counts). */
 const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array): { model: Model; index: PairIndex } => {
-  const { alphabet, dense } = src;
-  const n = dense.length;
-  if (keySpace(src) <= COUNT_TABLE_MAX) {
+  const { alphabet } = src;
+  const n = streamLength(src);
+  if (keySpace(src) <= COUNT_TABLE_MAX || src.kind === "mantissas") {
     const table = counted ?? countKeys(src);
     let pairs = 0;
     for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
     const keys = new Float64Array(pairs);
     const counts = new Int32Array(pairs);
-    const keyPair = new Int32Array(table.length);
+    let keyPair = new Int32Array(table.length);
     for (let i = 0, j = 0; i < table.length; i++)
       if (table[i] > 0) {
         keys[j] = i;
         counts[j] = table[i];
         keyPair[i] = j++;
       }
+    if (src.kind === "mantissas") {
+      const byKey = keyPair;
+      keyPair = new Int32Array(MANTISSA_CONTEXTS << 7);
+      for (let k = 0; k < keyPair.length; k++) keyPair[k] = byKey[(k >>> 7) * alphabet + src.index[k & 0x7f]];
+    }
     return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { keyPair, pairOf: null } };
   }
   // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
+  const { dense } = src;
   const key = new Float64Array(n);
   for (let r = 0, p = 0; p < n; r++) {
     const back = rowBack(src, r);
@@ -482,71 +532,58 @@ interface Lanes {
   readonly words: Uint16Array;
 }
 
-/** The coder's per-pair tables and lane state (see codeSymbol). */
-interface Coder {
-  /** 1/f nudged up by 2^-50 relative: floor(x * it) is x div f exactly for x < 2^32, f <= 2^16 */
-  readonly reciprocal: Float64Array;
-  /** (f - 1) << 16 | cum */
-  readonly code: Int32Array;
-  readonly precision: number;
-  readonly states: Float64Array;
-  /** words in decode order, filled from the top down (one spare word below: see codeSymbol) */
-  readonly words: Uint16Array;
-}
-
-/**
- * Codes a symbol of `pair` on lane l; returns the new word position w. Emitting is branch-free (it
- * is data, no pattern a predictor learns): the low 16 bits always go to words[w - 1], kept (w
- * moves down) only when x >= f * 2^(32 - P).
+/*
+ * The row coders below code positions base + end - 1 down to base of one row on lanes lane0..,
+ * specialised to where the pairs come from (keys as in symbolKey / mantissaKey, or pairOf). Per
+ * pair, coder[2 * pair] = 1/f nudged up by 2^-50 relative (floor(x * it) is x div f exactly for
+ * x < 2^32, f <= 2^16) and coder[2 * pair + 1] = (f - 1) << 16 | cum (as uint32). Emitting is
+ * branch-free (it is data, no pattern a predictor learns): the low 16 bits always go to
+ * words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). They return the new w.
  */
-const codeSymbol = (reciprocal: Float64Array, code: Int32Array, P: number, states: Float64Array, l: number, pair: number, words: Uint16Array, w: number): number => {
-  const c = code[pair];
+
+const symbolRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, keyPair: Int32Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) {
+    const pair = keyPair[symbolKey(dense, base + g, back, pick, fixed, alphabet)];
+    w = codeSymbol(coder, P, states, lane0 + g, pair, words, w);
+  }
+  return w;
+};
+
+const mantissaRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, keyPair: Int32Array, x: Uint16Array, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, keyPair[mantissaKey(x, base + g, back, pick)], words, w);
+  return w;
+};
+
+const pairRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, pairOf: Int32Array, base: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, pairOf[base + g], words, w);
+  return w;
+};
+
+/** Codes a symbol of `pair` on lane l (see the row coders). */
+const codeSymbol = (coder: Float64Array, P: number, states: Float64Array, l: number, pair: number, words: Uint16Array, w: number): number => {
+  const c = coder[2 * pair + 1];
   const f = (c >>> 16) + 1;
   let x = states[l];
   const emit = ~((x >>> (32 - P)) - f) >>> 31;
   words[w - 1] = x & 0xffff;
   x = x >>> (emit << 4);
-  states[l] = x + Math.floor(x * reciprocal[pair]) * ((1 << P) - f) + (c & 0xffff);
+  states[l] = x + Math.floor(x * coder[2 * pair]) * ((1 << P) - f) + (c & 0xffff);
   return w - emit;
-};
-
-/*
- * The row coders below code positions base + end - 1 down to base of one row on lanes lane0..,
- * specialised to where the pairs come from (keys as in symbolKey / mantissaKey, or pairOf).
- */
-
-const symbolRowCoder = (k: Coder, keyPair: Int32Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
-  const { reciprocal, code, precision: P, states, words } = k;
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(reciprocal, code, P, states, lane0 + g, keyPair[symbolKey(dense, base + g, back, pick, fixed, alphabet)], words, w);
-  return w;
-};
-
-const mantissaRowCoder = (k: Coder, keyPair: Int32Array, dense: Dense, x: Uint16Array, se: Dense, alphabet: number, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
-  const { reciprocal, code, precision: P, states, words } = k;
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(reciprocal, code, P, states, lane0 + g, keyPair[mantissaKey(dense, x, se, base + g, back, pick, alphabet)], words, w);
-  return w;
-};
-
-const pairRowCoder = (k: Coder, pairOf: Int32Array, base: number, lane0: number, end: number, w: number): number => {
-  const { reciprocal, code, precision: P, states, words } = k;
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(reciprocal, code, P, states, lane0 + g, pairOf[base + g], words, w);
-  return w;
 };
 
 /** Runs the schedule backwards: returns warm-up step counts, final states and words in decode order. */
 const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex): Lanes => {
-  const { freq, cum, precision } = model;
+  const { freq, cum, precision: P } = model;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
-  const { dense, alphabet, mantissa } = src;
   const { keyPair, pairOf } = index;
-  const k: Coder = {
-    reciprocal: Float64Array.from(freq, (f) => (1 / f) * (1 + 2 ** -50)),
-    code: Int32Array.from(freq, (f, i) => ((f - 1) << 16) | cum[i]),
-    precision,
-    states: new Float64Array(lanes).fill(1),
-    words: new Uint16Array(n + 1),
-  };
-  const { states } = k;
+  const coder = new Float64Array(2 * freq.length);
+  for (let i = 0; i < freq.length; i++) {
+    coder[2 * i] = (1 / freq[i]) * (1 + 2 ** -50);
+    coder[2 * i + 1] = (((freq[i] - 1) << 16) | cum[i]) >>> 0;
+  }
+  const states = new Float64Array(lanes).fill(1);
+  // one spare word below: the row coders store a word before knowing whether they keep it
+  const words = codedWords.u16(n + 1);
   const readLimit = new Int32Array(lanes);
   // slots with a lane still below 2^16 (warming up: states only grow until they reach it)
   const warming = new Uint8Array(slots).fill(1);
@@ -572,13 +609,13 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex)
         }
         const back = rowBack(src, r);
         const pick = back > 0 ? -1 : 0;
-        if (!keyPair) w = pairRowCoder(k, pairOf!, base, lane0, end, w);
-        else if (mantissa) w = mantissaRowCoder(k, keyPair, dense, mantissa.x, mantissa.se, alphabet, base, back, pick, lane0, end, w);
-        else w = symbolRowCoder(k, keyPair, dense, alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
+        if (!keyPair) w = pairRowCoder(coder, P, states, words, pairOf!, base, lane0, end, w);
+        else if (src.kind === "mantissas") w = mantissaRowCoder(coder, P, states, words, keyPair, src.x, base, back, pick, lane0, end, w);
+        else w = symbolRowCoder(coder, P, states, words, keyPair, src.dense, src.alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
       }
     }
   const warm = readLimit.map((limit) => steps - limit);
-  return { warm, states, words: k.words.subarray(w) };
+  return { warm, states, words: words.subarray(w) };
 };
 
 /** The low lengths[i] bits of each value (< 2^32), concatenated MSB-first and zero-padded to a byte. */
@@ -652,7 +689,8 @@ interface LaneInput {
   readonly wordCount: number;
 }
 
-const readCore = (r: ByteReader, s: Schedule): LaneInput => {
+/** `scratch`: where the words go (main streams), else fresh memory. */
+const readCore = (r: ByteReader, s: Schedule, scratch?: Scratch): LaneInput => {
   const kw = r.byte();
   if (kw > 32) corrupt(`warm-up width ${kw}`);
   const readLimit = new Int32Array(s.lanes).fill(s.steps);
@@ -706,9 +744,10 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
   const count = r.varint();
   if (count > s.n) corrupt(`${count} words for ${s.n} symbols`);
   const raw16 = r.take(2 * count);
-  const words = new Uint16Array(count + s.width);
+  const words = scratch ? scratch.u16(count + s.width) : new Uint16Array(count + s.width);
   if (LITTLE_ENDIAN) new Uint8Array(words.buffer, 0, 2 * count).set(raw16);
   else for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
+  words.fill(0, count);
   return { states, readLimit, words, wordCount: count, codingCount };
 };
 
@@ -959,13 +998,19 @@ const alphabetOf = (all: Int32Array): { alphabet: Int32Array; counts: Int32Array
 };
 
 /** Distinct values of `values` (each below `space`) ascending, each value's dense index, and the count of each. */
-const remap = (values: Dense, space: number): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
+/** `scratch`: where the dense symbols go (main streams), else fresh memory. */
+const remap = (values: Dense, space: number, scratch?: Scratch): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
   const all = new Int32Array(space);
   for (let i = 0; i < values.length; i++) all[values[i]]++;
   const { alphabet, counts, index } = alphabetOf(all);
-  const dense = denseArray(alphabet.length, values.length);
-  for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
+  const dense = toDense(values, index, scratch ? scratch.dense(alphabet.length, values.length) : denseArray(alphabet.length, values.length));
   return { alphabet, dense, counts };
+};
+
+/** dense[i] = index[values[i]]; returns dense. */
+const toDense = (values: Dense, index: Int32Array, dense: Dense): Dense => {
+  for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
+  return dense;
 };
 
 const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
@@ -977,7 +1022,7 @@ const writePlain = (out: ByteWriter, values: Uint8Array, space: number): void =>
   out.varint(values.length);
   if (values.length === 0) return;
   const { alphabet, dense, counts } = remap(values, space);
-  const src: KeySource = { dense, refs: null, cols: 1, alphabet: alphabet.length };
+  const src: KeySource = { kind: "symbols", dense, refs: null, cols: 1, alphabet: alphabet.length };
   const { model, index } = modelStream(src, autoPrecision(alphabet.length), counts);
   out.varint(alphabet.length);
   writeAscending(out, alphabet);
@@ -1312,7 +1357,7 @@ const mantissaClass = (m: number): number => 1 + (m >> 4);
 
 /** bf16: each element's sign+exponent (x >> 7), and the counts of those and of the mantissas (x & 0x7f). */
 const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; manCounts: Int32Array } => {
-  const se = new Uint16Array(x.length);
+  const se = encodeSe.u16(x.length);
   const seCounts = new Int32Array(1 << 9);
   const manCounts = new Int32Array(1 << 7);
   for (let i = 0; i < x.length; i++) {
@@ -1322,15 +1367,6 @@ const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; m
     manCounts[v & 0x7f]++;
   }
   return { se, seCounts, manCounts };
-};
-
-/** bf16: the dense index of each element's sign+exponent and of its mantissa. */
-const denseFields = (x: Uint16Array, seIndex: Int32Array, manIndex: Int32Array, se: Dense, man: Uint8Array): void => {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    se[i] = seIndex[v >>> 7];
-    man[i] = manIndex[v & 0x7f];
-  }
 };
 
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
@@ -1355,15 +1391,13 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   let alphabet: Int32Array;
   let dense: Dense;
   let counts: Int32Array;
-  let mantissas: { alphabet: Int32Array; dense: Uint8Array } | null = null;
+  let mantissas: { alphabet: Int32Array; index: Int32Array } | null = null;
   if (fields) {
     const se = alphabetOf(fields.seCounts);
-    const man = alphabetOf(fields.manCounts);
+    mantissas = alphabetOf(fields.manCounts);
     ({ alphabet, counts } = se);
-    dense = denseArray(alphabet.length, n);
-    mantissas = { alphabet: man.alphabet, dense: new Uint8Array(n) };
-    denseFields(raw as Uint16Array, se.index, man.index, dense, mantissas.dense);
-  } else ({ alphabet, dense, counts } = remap(values, wide ? 65536 : 256));
+    dense = toDense(fields.se, se.index, encodeDense.dense(alphabet.length, n));
+  } else ({ alphabet, dense, counts } = remap(values, wide ? 65536 : 256, encodeDense));
   const A = alphabet.length;
   const check = new Uint8Array(4);
   new DataView(check.buffer).setUint32(0, adler32(input), true);
@@ -1399,7 +1433,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
       }
     }
   }
-  const src: KeySource = { dense, refs, cols: period, alphabet: A };
+  const src: KeySource = { kind: "symbols", dense, refs, cols: period, alphabet: A };
   const { model, index } = modelStream(src, p.precision || autoPrecision(A), refs ? undefined : counts);
   writeModel(out, alphabet, model, contextual);
   const sideBytes = out.length;
@@ -1412,7 +1446,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   let entropyBits = model.entropyBits;
   if (mantissas) {
     const Am = mantissas.alphabet.length;
-    const mSrc: KeySource = { dense: mantissas.dense, refs, cols: period, alphabet: Am, mantissa: { x: raw as Uint16Array, se: dense } };
+    const mSrc: KeySource = { kind: "mantissas", x: raw as Uint16Array, refs, cols: period, alphabet: Am, index: mantissas.index };
     const m = modelStream(mSrc, autoPrecision(Am));
     out.varint(m.model.precision);
     writeModel(out, mantissas.alphabet, m.model, true);
@@ -1489,14 +1523,14 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   // order-0 u8 and u16 streams decode straight to their values; context modes to dense indices (the contexts)
   const toValues = !contextual && !bf16;
   const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit, toValues ? alphabet : undefined);
-  const lanes = readCore(r, s);
+  const lanes = readCore(r, s, mainWords);
   const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit) : null;
   if (tail) out[total - 1] = r.byte();
   if (r.remaining !== 0) corrupt(`${r.remaining} trailing bytes`);
   const elements = !wide ? out : LITTLE_ENDIAN ? new Uint16Array(out.buffer, out.byteOffset, n) : new Uint16Array(n);
   if (toValues) decodeCore(s, tables, { refs: null, fixed: 0 }, lanes, elements);
   else {
-    const dense = denseArray(A, n);
+    const dense = decodeDense.dense(A, n);
     decodeCore(s, tables, { refs, fixed: refs ? A : 0 }, lanes, dense);
     if (mantissas) {
       if (alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
@@ -1525,7 +1559,7 @@ const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number,
   const model = readModel(r, n, 128, MANTISSA_CONTEXTS, precision, cap, directLimit);
   // decoded as the mantissa values: their class (the next rows' context) follows from them
   const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit, model.alphabet);
-  return { model, tables, lanes: readCore(r, s) };
+  return { model, tables, lanes: readCore(r, s, mantissaWords) };
 };
 
 /** Decodes the mantissas into the bf16 elements, their sign+exponent fields from the decoded symbols (dense). */
