@@ -97,6 +97,8 @@ const MIN_REF_COLUMNS = 16;
 const LANES_MAX = 65535;
 const BLOCK_ROWS_MAX = 2 ** 30;
 const COUNT_TABLE_MAX = 1 << 22;
+/** Key spaces up to this size are coded with the coder's tables by key (16 bytes a key), larger ones by pair (see PairIndex). */
+const KEY_CODER_MAX = 1 << 17;
 
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -119,15 +121,19 @@ class Scratch {
   u16(length: number): Uint16Array {
     return new Uint16Array(this.take(2 * length), 0, length);
   }
+  f64(length: number): Float64Array {
+    return new Float64Array(this.take(8 * length), 0, length);
+  }
   /** Dense symbols of an alphabet (as denseArray). */
   dense(alphabet: number, length: number): Dense {
     return alphabet <= 256 ? new Uint8Array(this.take(length), 0, length) : this.u16(length);
   }
 }
 
-/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, coded words. */
+/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, the coder's tables and words. */
 const encodeSe = new Scratch();
 const encodeDense = new Scratch();
+const coderTables = new Scratch();
 const codedWords = new Scratch();
 /** The decoder's: dense main symbols, and the words of the main and mantissa lanes (read before either is decoded). */
 const decodeDense = new Scratch();
@@ -420,13 +426,28 @@ const countKeys = (src: KeySource): Int32Array => {
 };
 
 /**
- * How the coder finds each position's pair: keyPair[key] (by mantissaKey for the mantissas) when
- * the key space is small enough for a table, else pairOf[position] (keys sorted).
+ * How the coder finds each position's pair: by its key (as mantissaKey for the mantissas), keyPair
+ * giving each key's pair (-1: unused), when the key space is small (the coder's tables go by key,
+ * see KEY_CODER_MAX); else pairOf[position].
  */
 interface PairIndex {
   readonly keyPair: Int32Array | null;
   readonly pairOf: Int32Array | null;
 }
+
+/** Each position's pair, from the pairs of the keys. */
+const pairsByPosition = (src: KeySource & { kind: "symbols" }, keyPair: Int32Array): Int32Array => {
+  const { dense, alphabet } = src;
+  const n = dense.length;
+  const pairOf = new Int32Array(n);
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(src, r);
+    const pick = back > 0 ? -1 : 0;
+    const fixed = rowFixed(src, back);
+    for (const end = Math.min(n, p + (src.refs ? src.cols : n)); p < end; p++) pairOf[p] = keyPair[symbolKey(dense, p, back, pick, fixed, alphabet)];
+  }
+  return pairOf;
+};
 
 /** The model of a stream and its pair index; `counted`: the key counts already (order-0 symbol counts). */
 const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array): { model: Model; index: PairIndex } => {
@@ -438,19 +459,20 @@ const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array)
     for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
     const keys = new Float64Array(pairs);
     const counts = new Int32Array(pairs);
-    let keyPair = new Int32Array(table.length);
+    let keyPair = new Int32Array(table.length).fill(-1);
     for (let i = 0, j = 0; i < table.length; i++)
       if (table[i] > 0) {
         keys[j] = i;
         counts[j] = table[i];
         keyPair[i] = j++;
       }
+    const model = pairModel(keys, counts, alphabet, maxPrecision);
     if (src.kind === "mantissas") {
       const byKey = keyPair;
-      keyPair = new Int32Array(MANTISSA_CONTEXTS << 7);
+      keyPair = new Int32Array(MANTISSA_CONTEXTS << 7).fill(-1);
       for (let k = 0; k < keyPair.length; k++) keyPair[k] = byKey[(k >>> 7) * alphabet + src.index[k & 0x7f]];
-    }
-    return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { keyPair, pairOf: null } };
+    } else if (table.length > KEY_CODER_MAX) return { model, index: { keyPair: null, pairOf: pairsByPosition(src, keyPair) } };
+    return { model, index: { keyPair, pairOf: null } };
   }
   // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
   const { dense } = src;
@@ -534,23 +556,22 @@ interface Lanes {
 
 /*
  * The row coders below code positions base + end - 1 down to base of one row on lanes lane0..,
- * specialised to where the pairs come from (keys as in symbolKey / mantissaKey, or pairOf). Per
- * pair, coder[2 * pair] = 1/f nudged up by 2^-50 relative (floor(x * it) is x div f exactly for
- * x < 2^32, f <= 2^16) and coder[2 * pair + 1] = (f - 1) << 16 | cum (as uint32). Emitting is
+ * specialised to how the coder's entries are found: by key (as symbolKey / mantissaKey) or by
+ * pair (pairOf). An entry e holds coder[2e] = 1/f nudged up by 2^-50 relative (floor(x * it) is
+ * x div f exactly for x < 2^32, f <= 2^16) and coder[2e + 1] = (f - 1) << 16 | cum. Emitting is
  * branch-free (it is data, no pattern a predictor learns): the low 16 bits always go to
  * words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). They return the new w.
  */
 
-const symbolRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, keyPair: Int32Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
+const symbolRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
   for (let g = end - 1; g >= 0; g--) {
-    const pair = keyPair[symbolKey(dense, base + g, back, pick, fixed, alphabet)];
-    w = codeSymbol(coder, P, states, lane0 + g, pair, words, w);
+    w = codeSymbol(coder, P, states, lane0 + g, symbolKey(dense, base + g, back, pick, fixed, alphabet), words, w);
   }
   return w;
 };
 
-const mantissaRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, keyPair: Int32Array, x: Uint16Array, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, keyPair[mantissaKey(x, base + g, back, pick)], words, w);
+const mantissaRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, x: Uint16Array, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, mantissaKey(x, base + g, back, pick), words, w);
   return w;
 };
 
@@ -559,15 +580,15 @@ const pairRowCoder = (coder: Float64Array, P: number, states: Float64Array, word
   return w;
 };
 
-/** Codes a symbol of `pair` on lane l (see the row coders). */
-const codeSymbol = (coder: Float64Array, P: number, states: Float64Array, l: number, pair: number, words: Uint16Array, w: number): number => {
-  const c = coder[2 * pair + 1];
+/** Codes the symbol of coder entry e on lane l (see the row coders). */
+const codeSymbol = (coder: Float64Array, P: number, states: Float64Array, l: number, e: number, words: Uint16Array, w: number): number => {
+  const c = coder[2 * e + 1];
   const f = (c >>> 16) + 1;
   let x = states[l];
   const emit = ~((x >>> (32 - P)) - f) >>> 31;
   words[w - 1] = x & 0xffff;
   x = x >>> (emit << 4);
-  states[l] = x + Math.floor(x * coder[2 * pair]) * ((1 << P) - f) + (c & 0xffff);
+  states[l] = x + Math.floor(x * coder[2 * e]) * ((1 << P) - f) + (c & 0xffff);
   return w - emit;
 };
 
@@ -576,10 +597,13 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex)
   const { freq, cum, precision: P } = model;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
   const { keyPair, pairOf } = index;
-  const coder = new Float64Array(2 * freq.length);
-  for (let i = 0; i < freq.length; i++) {
-    coder[2 * i] = (1 / freq[i]) * (1 + 2 ** -50);
-    coder[2 * i + 1] = (((freq[i] - 1) << 16) | cum[i]) >>> 0;
+  // by key (entries of unused keys are never read) or by pair
+  const coder = coderTables.f64(2 * (keyPair ? keyPair.length : freq.length));
+  for (let i = 0; i < coder.length / 2; i++) {
+    const pair = keyPair ? keyPair[i] : i;
+    if (pair < 0) continue;
+    coder[2 * i] = (1 / freq[pair]) * (1 + 2 ** -50);
+    coder[2 * i + 1] = (((freq[pair] - 1) << 16) | cum[pair]) >>> 0;
   }
   const states = new Float64Array(lanes).fill(1);
   // one spare word below: the row coders store a word before knowing whether they keep it
@@ -610,8 +634,8 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex)
         const back = rowBack(src, r);
         const pick = back > 0 ? -1 : 0;
         if (!keyPair) w = pairRowCoder(coder, P, states, words, pairOf!, base, lane0, end, w);
-        else if (src.kind === "mantissas") w = mantissaRowCoder(coder, P, states, words, keyPair, src.x, base, back, pick, lane0, end, w);
-        else w = symbolRowCoder(coder, P, states, words, keyPair, src.dense, src.alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
+        else if (src.kind === "mantissas") w = mantissaRowCoder(coder, P, states, words, src.x, base, back, pick, lane0, end, w);
+        else w = symbolRowCoder(coder, P, states, words, src.dense, src.alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
       }
     }
   const warm = readLimit.map((limit) => steps - limit);
