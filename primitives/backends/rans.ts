@@ -1187,15 +1187,15 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   const { values: sig, samples } = keySig;
   const G = Math.ceil(samples / 2);
   const radix = alphabet + 1;
-  const keys = new Int32Array(rows * G);
-  for (let r = 0; r < rows; r++)
-    for (let m = 0; m < G; m++) keys[r * G + m] = sig[r * samples + 2 * m] * radix + (2 * m + 1 < samples ? sig[r * samples + 2 * m + 1] : 0);
-  // per (key column, key): the last CANDIDATES_PER_KEY rows seen, most recent first
+  // per (key column, key): the last CANDIDATES_PER_KEY rows seen, most recent first, from slot
+  // (m * radix^2 + key) * K on; slots[r * G + m] is row r's slot in key column m
   const K = CANDIDATES_PER_KEY;
+  const slots = new Int32Array(rows * G);
+  for (let r = 0; r < rows; r++)
+    for (let m = 0; m < G; m++) slots[r * G + m] = (m * radix * radix + sig[r * samples + 2 * m] * radix + (2 * m + 1 < samples ? sig[r * samples + 2 * m + 1] : 0)) * K;
   const small = G * radix * radix * K <= COUNT_TABLE_MAX;
   const table = small ? new Int32Array(G * radix * radix * K).fill(-1) : null;
   const map = new Map<number, Int32Array>();
-  const slotOf = (r: number, m: number): number => (m * radix * radix + keys[r * G + m]) * K;
   const words = packedSamples(scoreSig);
   const refs = new Int32Array(rows);
   const scoredFor = new Int32Array(rows).fill(-1);
@@ -1207,7 +1207,7 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
       candidates.fill(-1);
       candidates[0] = g0 - 1;
       for (let m = 0; m < G; m++) {
-        const slot = slotOf(r, m);
+        const slot = slots[r * G + m];
         const seen = table ?? map.get(slot);
         if (seen) for (let k = 0, at = table ? slot : 0; k < K; k++) candidates[1 + m * K + k] = seen[at + k];
       }
@@ -1227,7 +1227,7 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
     }
     for (let r = g0; r < g1; r++)
       for (let m = 0; m < G; m++) {
-        const slot = slotOf(r, m);
+        const slot = slots[r * G + m];
         let seen: Int32Array;
         let at = 0;
         if (table) {
@@ -1263,16 +1263,17 @@ const agreement = (sig: Signatures, words: Uint32Array | null, r: number, c: num
     return v;
   }
   const per = samples / 4;
-  let v = 0;
+  // per byte lane, how many zero bytes a ^ b had (each zero byte's high bit, moved down; at most
+  // per <= 32 a lane, 128 in all: the multiply sums the lanes into the top byte)
+  let lanes = 0;
   for (let i = 0, a = r * per, b = c * per; i < per; i++) {
     const x = words[a + i] ^ words[b + i];
-    // high bit of each zero byte of x, then their count in the top byte
-    const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-    v += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
-    if ((i & 7) === 7 && v + 4 * (per - 1 - i) < best) return -1;
+    lanes += ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7;
+    if ((i & 7) === 7 && (Math.imul(lanes, 0x01010101) >>> 24) + 4 * (per - 1 - i) < best) return -1;
   }
-  return v;
+  return Math.imul(lanes, 0x01010101) >>> 24;
 };
+
 
 // ---------------------------------------------------------------- the primitive
 
