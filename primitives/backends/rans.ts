@@ -118,21 +118,30 @@ class Scratch {
     if (this.buffer.byteLength < bytes) this.buffer = new ArrayBuffer(bytes);
     return this.buffer;
   }
+  u8(length: number): Uint8Array {
+    return new Uint8Array(this.take(length), 0, length);
+  }
   u16(length: number): Uint16Array {
     return new Uint16Array(this.take(2 * length), 0, length);
+  }
+  i32(length: number): Int32Array {
+    return new Int32Array(this.take(4 * length), 0, length);
   }
   f64(length: number): Float64Array {
     return new Float64Array(this.take(8 * length), 0, length);
   }
   /** Dense symbols of an alphabet (as denseArray). */
   dense(alphabet: number, length: number): Dense {
-    return alphabet <= 256 ? new Uint8Array(this.take(length), 0, length) : this.u16(length);
+    return alphabet <= 256 ? this.u8(length) : this.u16(length);
   }
 }
 
-/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, the coder's tables and words. */
+/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, row signatures and the table of recent rows (findRefs), the coder's tables and words. */
 const encodeSe = new Scratch();
 const encodeDense = new Scratch();
+const keySignatures = new Scratch();
+const scoreSignatures = new Scratch();
+const recentRows = new Scratch();
 const coderTables = new Scratch();
 const codedWords = new Scratch();
 /** The decoder's: dense main symbols, and the words of the main and mantissa lanes (read before either is decoded). */
@@ -1169,15 +1178,18 @@ interface Signatures {
   readonly samples: number;
 }
 
-const signatures = (dense: Dense, s: Schedule, alphabet: number, columns: number): Signatures => {
+const signatures = (dense: Dense, s: Schedule, alphabet: number, columns: number, scratch: Scratch): Signatures => {
   const { cols, rows, n } = s;
   const samples = Math.min(cols, columns);
   const at = Int32Array.from({ length: samples }, (_, i) => Math.floor((i * cols) / samples));
-  const values = alphabet < 255 ? new Uint8Array(rows * samples) : alphabet < 65535 ? new Uint16Array(rows * samples) : new Int32Array(rows * samples);
-  for (let r = 0, o = 0; r < rows; r++)
-    for (let i = 0; i < samples; i++, o++) {
+  const values = alphabet < 255 ? scratch.u8(rows * samples) : alphabet < 65535 ? scratch.u16(rows * samples) : scratch.i32(rows * samples);
+  const whole = Math.floor(n / cols);
+  for (let r = 0; r < whole; r++) for (let i = 0; i < samples; i++) values[r * samples + i] = dense[r * cols + at[i]];
+  // a partial last row
+  for (let r = whole; r < rows; r++)
+    for (let i = 0; i < samples; i++) {
       const p = r * cols + at[i];
-      values[o] = p < n ? dense[p] : alphabet;
+      values[r * samples + i] = p < n ? dense[p] : alphabet;
     }
   return { values, samples };
 };
@@ -1194,7 +1206,7 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   for (let r = 0; r < rows; r++)
     for (let m = 0; m < G; m++) slots[r * G + m] = (m * radix * radix + sig[r * samples + 2 * m] * radix + (2 * m + 1 < samples ? sig[r * samples + 2 * m + 1] : 0)) * K;
   const small = G * radix * radix * K <= COUNT_TABLE_MAX;
-  const table = small ? new Int32Array(G * radix * radix * K).fill(-1) : null;
+  const table = small ? recentRows.i32(G * radix * radix * K).fill(-1) : null;
   const map = new Map<number, Int32Array>();
   const words = packedSamples(scoreSig);
   const refs = new Int32Array(rows);
@@ -1449,8 +1461,8 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
       // rows, e.g. a wrong period, make them dearer than the symbols), judged on the sampled
       // columns: otherwise the nearest refs
       if (period >= MIN_REF_COLUMNS) {
-        const keySig = signatures(dense, s, A, KEY_COLUMNS);
-        const found = findRefs(keySig, signatures(dense, s, A, SCORE_COLUMNS), s, p.window, A);
+        const keySig = signatures(dense, s, A, KEY_COLUMNS, keySignatures);
+        const found = findRefs(keySig, signatures(dense, s, A, SCORE_COLUMNS, scoreSignatures), s, p.window, A);
         if ((sampledBits(keySig, refs, A) - sampledBits(keySig, found, A)) * period > refBits(found) * keySig.samples) {
           refs = found;
           explicitRefs = true;
