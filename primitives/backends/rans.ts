@@ -1143,11 +1143,15 @@ const refBits = (refs: Int32Array): number => {
 
 /** Refs as bit lengths (entropy coded: a small table) plus their raw low bits. */
 const writeRefs = (out: ByteWriter, refs: Int32Array): void => {
-  writePlain(out, Uint8Array.from(refs, bitLength), 17);
-  for (let b = 2; b <= 16; b++) {
-    const low = refs.filter((d) => bitLength(d) === b).map((d) => d - 2 ** (b - 1));
-    if (low.length > 0) out.bytes(packBits(low, b - 1));
-  }
+  const lengths = Uint8Array.from(refs, bitLength);
+  writePlain(out, lengths, 17);
+  // the low bits of the refs of each length b = 2..16, grouped by length in row order
+  const start = new Int32Array(18);
+  for (let r = 0; r < refs.length; r++) start[lengths[r] + 1]++;
+  for (let b = 1; b < 18; b++) start[b] += start[b - 1];
+  const low = new Int32Array(refs.length);
+  for (let r = 0; r < refs.length; r++) low[start[lengths[r]]++] = refs[r] - 2 ** (lengths[r] - 1);
+  for (let b = 2; b <= 16; b++) if (start[b] > start[b - 1]) out.bytes(packBits(low.subarray(start[b - 1], start[b]), b - 1));
 };
 
 const readRefs = (r: ByteReader, rows: number, window: number, directLimit: number): Int32Array => {
