@@ -1158,16 +1158,22 @@ const readRefs = (r: ByteReader, rows: number, window: number, directLimit: numb
   const lengths = readPlain(r, rows, bitLength(window) + 1, directLimit);
   if (lengths.length !== rows) corrupt(`${lengths.length} references for ${rows} rows`);
   const refs = Int32Array.from(lengths);
+  // the low bits come grouped by length b = 2..16, each group in row order
+  const count = new Int32Array(17);
+  for (let i = 0; i < rows; i++) count[lengths[i]]++;
+  const low: Uint32Array[] = [];
   for (let b = 2; b <= 16; b++) {
-    let count = 0;
-    for (const v of lengths) if (v === b) count++;
-    if (count === 0) continue;
-    const packed = r.take(packedLength(count, b - 1));
-    const spare = (8 - ((count * (b - 1)) % 8)) % 8;
+    low[b] = new Uint32Array(count[b]);
+    if (count[b] === 0) continue;
+    const packed = r.take(packedLength(count[b], b - 1));
+    const spare = (8 - ((count[b] * (b - 1)) % 8)) % 8;
     if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after references");
-    const low = new Uint32Array(count);
-    unpackBits(packed, count, b - 1, low);
-    for (let i = 0, k = 0; i < rows; i++) if (lengths[i] === b) refs[i] = 2 ** (b - 1) + low[k++];
+    unpackBits(packed, count[b], b - 1, low[b]);
+  }
+  const next = new Int32Array(17);
+  for (let i = 0; i < rows; i++) {
+    const b = lengths[i];
+    if (b >= 2) refs[i] = 2 ** (b - 1) + low[b][next[b]++];
   }
   return refs;
 };
