@@ -104,7 +104,7 @@ const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${mes
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Largest temporary whose memory is kept between calls (see Scratch). */
-const SCRATCH_MAX = 1 << 26;
+const SCRATCH_MAX = 1 << 24;
 
 /**
  * Memory of one input-sized temporary, kept from call to call: fresh memory costs a page fault
