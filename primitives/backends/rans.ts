@@ -144,10 +144,12 @@ const scoreSignatures = new Scratch();
 const recentRows = new Scratch();
 const coderTables = new Scratch();
 const codedWords = new Scratch();
-/** The decoder's: dense main symbols, and the words of the main and mantissa lanes (read before either is decoded). */
+/** The decoder's: dense main symbols, and the direct tables and words of the main and mantissa lanes (all read before either is decoded). */
 const decodeDense = new Scratch();
 const mainWords = new Scratch();
 const mantissaWords = new Scratch();
+const mainTables = { slots: new Scratch(), codes: new Scratch() };
+const mantissaTables = { slots: new Scratch(), codes: new Scratch() };
 
 /** Bytes summed before Adler-32's sums are reduced (zlib's NMAX: the second sum stays below 2^32). */
 const ADLER_CHUNK = 5552;
@@ -808,7 +810,10 @@ interface DecodeTables {
  */
 const UNUSED_CODE = (0x8000 << 16) | 0x8000;
 
-/** `output` maps symbol indices to what the decoder writes (default: the indices themselves). */
+/**
+ * `output` maps symbol indices to what the decoder writes (default: the indices themselves);
+ * `scratch`: where the direct tables go (main streams), else fresh memory.
+ */
 const buildDecodeTables = (
   precision: number,
   contextIds: Int32Array,
@@ -819,6 +824,7 @@ const buildDecodeTables = (
   q: Int32Array,
   directLimit: number,
   output?: Int32Array,
+  scratch?: { readonly slots: Scratch; readonly codes: Scratch },
 ): DecodeTables => {
   const used = contextIds.length;
   const ordinal = new Int32Array(contextSpace).fill(-1);
@@ -838,8 +844,9 @@ const buildDecodeTables = (
   const symbolBits = bitLength(largest);
   let direct: DecodeTables["direct"] = null;
   if (contextSpace * 2 ** Math.max(precision, symbolBits) <= directLimit) {
-    const slotSymbol = largest < 256 ? new Uint8Array(contextSpace << precision) : new Uint16Array(contextSpace << precision);
-    const symbolCode = new Int32Array(contextSpace << symbolBits).fill(UNUSED_CODE);
+    const slots = contextSpace << precision;
+    const slotSymbol = !scratch ? (largest < 256 ? new Uint8Array(slots) : new Uint16Array(slots)) : (largest < 256 ? scratch.slots.u8(slots) : scratch.slots.u16(slots)).fill(0);
+    const symbolCode = (scratch ? scratch.codes.i32(contextSpace << symbolBits) : new Int32Array(contextSpace << symbolBits)).fill(UNUSED_CODE);
     for (let o = 0; o < used; o++) {
       const c = contextIds[o];
       for (let i = start[o]; i < start[o + 1]; i++) {
@@ -1036,14 +1043,14 @@ const remap = (values: Dense, space: number, scratch?: Scratch): { alphabet: Int
   const all = new Int32Array(space);
   for (let i = 0; i < values.length; i++) all[values[i]]++;
   const { alphabet, counts, index } = alphabetOf(all);
-  const dense = toDense(values, index, scratch ? scratch.dense(alphabet.length, values.length) : denseArray(alphabet.length, values.length));
+  const dense = lookUp(values, index, scratch ? scratch.dense(alphabet.length, values.length) : denseArray(alphabet.length, values.length));
   return { alphabet, dense, counts };
 };
 
-/** dense[i] = index[values[i]]; returns dense. */
-const toDense = (values: Dense, index: Int32Array, dense: Dense): Dense => {
-  for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
-  return dense;
+/** out[i] = table[values[i]]; returns out. */
+const lookUp = (values: Dense, table: Int32Array, out: Dense): Dense => {
+  for (let i = 0; i < values.length; i++) out[i] = table[values[i]];
+  return out;
 };
 
 const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
@@ -1443,7 +1450,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     const se = alphabetOf(fields.seCounts);
     mantissas = alphabetOf(fields.manCounts);
     ({ alphabet, counts } = se);
-    dense = toDense(fields.se, se.index, encodeDense.dense(alphabet.length, n));
+    dense = lookUp(fields.se, se.index, encodeDense.dense(alphabet.length, n));
   } else ({ alphabet, dense, counts } = remap(values, wide ? 65536 : 256, encodeDense));
   const A = alphabet.length;
   const check = new Uint8Array(4);
@@ -1569,7 +1576,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   }
   // order-0 u8 and u16 streams decode straight to their values; context modes to dense indices (the contexts)
   const toValues = !contextual && !bf16;
-  const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit, toValues ? alphabet : undefined);
+  const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit, toValues ? alphabet : undefined, mainTables);
   const lanes = readCore(r, s, mainWords);
   const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit) : null;
   if (tail) out[total - 1] = r.byte();
@@ -1582,7 +1589,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
     if (mantissas) {
       if (alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
       decodeMantissas(s, mantissas, refs, dense, alphabet, elements as Uint16Array);
-    } else for (let i = 0; i < n; i++) elements[i] = alphabet[dense[i]];
+    } else lookUp(dense, alphabet, elements);
   }
   if (wide && !LITTLE_ENDIAN)
     for (let i = 0; i < n; i++) {
@@ -1605,7 +1612,7 @@ const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number,
   if (precision < 1 || precision > MAX_PRECISION) corrupt(`mantissa precision ${precision}`);
   const model = readModel(r, n, 128, MANTISSA_CONTEXTS, precision, cap, directLimit);
   // decoded as the mantissa values: their class (the next rows' context) follows from them
-  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit, model.alphabet);
+  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit, model.alphabet, mantissaTables);
   return { model, tables, lanes: readCore(r, s, mantissaWords) };
 };
 
