@@ -438,8 +438,9 @@ const countKeys = (src: KeySource): Int32Array => {
 
 /**
  * How the coder finds each position's pair: by its key (as mantissaKey for the mantissas), keyPair
- * giving each key's pair (-1: unused), when the key space is small (the coder's tables go by key,
- * see KEY_CODER_MAX); else pairOf[position].
+ * giving the pair of each key that occurs (-1 for the others, or any pair: they are never looked
+ * up), when the key space is small (the coder's tables go by key, see KEY_CODER_MAX); else
+ * pairOf[position].
  */
 interface PairIndex {
   readonly keyPair: Int32Array | null;
@@ -575,9 +576,7 @@ interface Lanes {
  */
 
 const symbolRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
-  for (let g = end - 1; g >= 0; g--) {
-    w = codeSymbol(coder, P, states, lane0 + g, symbolKey(dense, base + g, back, pick, fixed, alphabet), words, w);
-  }
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, symbolKey(dense, base + g, back, pick, fixed, alphabet), words, w);
   return w;
 };
 
