@@ -73,6 +73,27 @@ const MATCH_SHARE = 0.5;
 /** Gains below this are noise (2^15 samples: about 1% at most over the candidates of random bytes). */
 const MIN_GAIN = 0.02;
 
+/*
+ * detectPeriod's sums over i in [p, sample), at module level: loops in closures re-read the
+ * captured arrays every iteration. Integer and branch-free (random signs defeat prediction); the
+ * sums stay below 2^15 * 255 (int32).
+ */
+const differenceSum = (mag: Uint8Array, sample: number, p: number): number => {
+  let total = 0;
+  for (let i = p; i < sample; i++) {
+    const d = mag[i] - mag[i - p];
+    const sign = d >> 31;
+    total = (total + ((d ^ sign) - sign)) | 0;
+  }
+  return total;
+};
+
+const mismatchCount = (mag: Uint8Array, sample: number, p: number): number => {
+  let total = 0;
+  for (let i = p; i < sample; i++) total = (total + (((mag[i] ^ mag[i - p]) + 255) >> 8)) | 0;
+  return total;
+};
+
 /**
  * Detects the channel period (row length, in elements) of a [rows, cols] tensor stored flat.
  * Candidates are the divisors of the element count in [4, 65536] (a flat tensor's row length
@@ -109,20 +130,8 @@ export const detectPeriod = (data: Uint8Array, width: 1 | 2): number => {
   let pick = 1;
   let bestGain = MIN_GAIN;
   for (const mag of features) {
-    const meanDifference = (p: number): number => {
-      let total = 0; // < 2^15 * 255: int32 arithmetic, branch-free |d| (random signs defeat prediction)
-      for (let i = p; i < sample; i++) {
-        const d = mag[i] - mag[i - p];
-        const sign = d >> 31;
-        total = (total + ((d ^ sign) - sign)) | 0;
-      }
-      return total / (sample - p);
-    };
-    const mismatches = (p: number): number => {
-      let total = 0;
-      for (let i = p; i < sample; i++) total += mag[i] === mag[i - p] ? 0 : 1;
-      return total / (sample - p);
-    };
+    const meanDifference = (p: number): number => differenceSum(mag, sample, p) / (sample - p);
+    const mismatches = (p: number): number => mismatchCount(mag, sample, p) / (sample - p);
     const neighbour = meanDifference(1);
     if (neighbour === 0) continue;
     const gains = candidates.map((p) => 1 - meanDifference(p) / neighbour);

@@ -97,25 +97,108 @@ const MIN_REF_COLUMNS = 16;
 const LANES_MAX = 65535;
 const BLOCK_ROWS_MAX = 2 ** 30;
 const COUNT_TABLE_MAX = 1 << 22;
+/** Key spaces up to this size are coded with the coder's tables by key (16 bytes a key), larger ones by pair (see PairIndex). */
+const KEY_CODER_MAX = 1 << 17;
 
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** Adler-32 (RFC 1950), as Python's zlib.adler32. */
+/** Largest temporary whose memory is kept between calls (see Scratch). */
+const SCRATCH_MAX = 1 << 24;
+
+/**
+ * Memory of one input-sized temporary, kept from call to call: fresh memory costs a page fault
+ * for every 4 KiB first touched (microseconds each, more than the coder's work on it). Contents
+ * are stale (users write before they read), and each Scratch serves one temporary at a time.
+ */
+class Scratch {
+  private buffer = new ArrayBuffer(0);
+  private take(bytes: number): ArrayBuffer {
+    if (bytes > SCRATCH_MAX) return new ArrayBuffer(bytes);
+    if (this.buffer.byteLength < bytes) this.buffer = new ArrayBuffer(bytes);
+    return this.buffer;
+  }
+  u8(length: number): Uint8Array {
+    return new Uint8Array(this.take(length), 0, length);
+  }
+  u16(length: number): Uint16Array {
+    return new Uint16Array(this.take(2 * length), 0, length);
+  }
+  i32(length: number): Int32Array {
+    return new Int32Array(this.take(4 * length), 0, length);
+  }
+  f64(length: number): Float64Array {
+    return new Float64Array(this.take(8 * length), 0, length);
+  }
+  /** Dense symbols of an alphabet (as denseArray). */
+  dense(alphabet: number, length: number): Dense {
+    return alphabet <= 256 ? this.u8(length) : this.u16(length);
+  }
+}
+
+/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, row signatures and the table of recent rows (findRefs), the coder's tables and words. */
+const encodeSe = new Scratch();
+const encodeDense = new Scratch();
+const keySignatures = new Scratch();
+const scoreSignatures = new Scratch();
+const recentRows = new Scratch();
+const coderTables = new Scratch();
+const codedWords = new Scratch();
+/** The decoder's: dense main symbols, and the direct tables and words of the main and mantissa lanes (all read before either is decoded). */
+const decodeDense = new Scratch();
+const mainWords = new Scratch();
+const mantissaWords = new Scratch();
+const mainTables = { slots: new Scratch(), codes: new Scratch() };
+const mantissaTables = { slots: new Scratch(), codes: new Scratch() };
+
+/** Bytes summed before Adler-32's sums are reduced (zlib's NMAX: the second sum stays below 2^32). */
+const ADLER_CHUNK = 5552;
+const ADLER_BASE = 65521;
+
+/** Adler-32 (RFC 1950), as Python's zlib.adler32: the aligned body four bytes a load (little-endian hosts), the edges a byte at a time. */
 const adler32 = (b: Uint8Array): number => {
-  let a = 1;
-  let c = 0;
+  const head = LITTLE_ENDIAN ? Math.min(b.length, -b.byteOffset & 3) : b.length;
+  const words = head < b.length ? new Uint32Array(b.buffer, b.byteOffset + head, (b.length - head) >>> 2) : new Uint32Array(0);
+  return adlerBytes(b.subarray(head + 4 * words.length), adlerWords(words, adlerBytes(b.subarray(0, head), 1)));
+};
+
+/** Adler-32 continued from `adler` over bytes. */
+const adlerBytes = (b: Uint8Array, adler: number): number => {
+  let a = adler & 0xffff;
+  let c = adler >>> 16;
   for (let i = 0; i < b.length; ) {
-    const end = Math.min(b.length, i + 5552);
+    const end = Math.min(b.length, i + ADLER_CHUNK);
     for (; i < end; i++) {
       a += b[i];
       c += a;
     }
-    a %= 65521;
-    c %= 65521;
+    a %= ADLER_BASE;
+    c %= ADLER_BASE;
   }
   return (c * 65536 + a) >>> 0;
 };
+
+/** Adler-32 continued from `adler` over little-endian u32 words: a step adds 4a and the bytes weighted 4, 3, 2, 1 to c. */
+const adlerWords = (words: Uint32Array, adler: number): number => {
+  let a = adler & 0xffff;
+  let c = adler >>> 16;
+  for (let w = 0; w < words.length; ) {
+    const end = Math.min(words.length, w + ADLER_CHUNK / 4);
+    for (; w < end; w++) {
+      const v = words[w];
+      const b0 = v & 0xff;
+      const b1 = (v >>> 8) & 0xff;
+      const b2 = (v >>> 16) & 0xff;
+      const b3 = v >>> 24;
+      c = (c + 4 * (a + b0) + 3 * b1 + 2 * b2 + b3) | 0; // below 2^32: uint32 bits
+      a = (a + b0 + b1 + b2 + b3) | 0;
+    }
+    a %= ADLER_BASE;
+    c = (c >>> 0) % ADLER_BASE;
+  }
+  return (c * 65536 + a) >>> 0;
+};
+
 const bitLength = (v: number): number => 32 - Math.clz32(v);
 const ceilLog2 = (v: number): number => (v <= 1 ? 0 : bitLength(v - 1));
 /** Auto precision: 11 bits, up to 13 for alphabets over 64 symbols (see the encoder choices). */
@@ -283,116 +366,158 @@ interface Model {
   readonly q: Int32Array;
   readonly freq: Int32Array;
   readonly cum: Int32Array;
-  /** key (context * alphabet + symbol) -> pair when the key space is small, else each position's pair */
-  readonly keyPair: Int32Array | null;
-  readonly pairOf: Int32Array | null;
   /** empirical entropy of the symbols given their contexts, in bits */
   readonly entropyBits: number;
 }
 
-type Symbols = Uint8Array | Uint16Array | Int32Array;
 /** Dense symbol indices: one or two bytes each (alphabets have at most 2^16 symbols). */
 type Dense = Uint8Array | Uint16Array;
 
 /**
- * Where the keys come from: position p of row r has key ctx * alphabet + dense[p] with ctx the
- * symbol refs[r] rows up (refs[r] = 0: the fixed context A); no refs: key = dense[p] (order-0).
+ * Where a stream's keys (context * alphabet + symbol) come from. Symbols: position p of row r has
+ * key ctx * alphabet + dense[p] with ctx the symbol refs[r] rows up (refs[r] = 0: the fixed context
+ * A); no refs: key = dense[p] (order-0). The bf16 mantissas come from the elements x themselves:
+ * ctx is their context id (see mantissaClass: the class of the mantissa of the element refs[r]
+ * rows up where its sign+exponent is the same), the symbol the dense index of x & 0x7f.
  */
-interface KeySource {
-  readonly dense: Dense;
-  readonly refs: Int32Array | null;
-  readonly cols: number;
-  readonly alphabet: number;
-  /** Each position's context id given outright (the bf16 mantissas), in place of refs. */
-  readonly explicit?: { readonly ids: Uint8Array; readonly space: number };
-}
+type KeySource =
+  | { readonly kind: "symbols"; readonly dense: Dense; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number }
+  | { readonly kind: "mantissas"; readonly x: Uint16Array; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number; readonly index: Int32Array };
 
-const keySpace = (src: KeySource): number => (src.explicit ? src.explicit.space : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const keySpace = (src: KeySource): number => (src.kind === "mantissas" ? MANTISSA_CONTEXTS : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const streamLength = (src: KeySource): number => (src.kind === "mantissas" ? src.x.length : src.dense.length);
 
-/** Calls visit(p, key) for every position, row by row. */
-const forEachKey = (src: KeySource, visit: (p: number, key: number) => void): void => {
-  const { dense, refs, cols, alphabet, explicit } = src;
-  const n = dense.length;
-  if (explicit) {
-    for (let p = 0; p < n; p++) visit(p, explicit.ids[p] * alphabet + dense[p]);
-    return;
-  }
-  if (!refs) {
-    for (let p = 0; p < n; p++) visit(p, dense[p]);
-    return;
-  }
-  const fixed = alphabet * alphabet;
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = refs[r] * cols;
-    const end = Math.min(n, p + cols);
-    if (back === 0) for (; p < end; p++) visit(p, fixed + dense[p]);
-    else for (; p < end; p++) visit(p, dense[p - back] * alphabet + dense[p]);
-  }
+/*
+ * The keys the coder looks up, branch-free within a row: the context row is `back` positions
+ * earlier, masked by `pick` (all ones; 0 where a row has none and takes `fixed`, see rowFixed), as
+ * in the decoder. Mantissas are looked up by ctx << 7 | mantissa (their own values, not dense).
+ */
+const symbolKey = (dense: Dense, p: number, back: number, pick: number, fixed: number, alphabet: number): number => (((dense[p - back] & pick) | fixed) * alphabet + dense[p]);
+
+const mantissaKey = (x: Uint16Array, p: number, back: number, pick: number): number => {
+  const above = x[p - back];
+  // all ones where the sign+exponent fields agree
+  const agree = (((x[p] ^ above) >>> 7) - 1) >> 31;
+  return ((mantissaClass(above & 0x7f) & agree & pick) << 7) | (x[p] & 0x7f);
 };
 
-/** Counts of every key (a table over the key space). */
+/**
+ * Row r's distance to its context row in positions (0: none, then pick = 0) and the context of a
+ * row without one (`fixed`: A, or 0 in order-0 and for the mantissas).
+ */
+const rowBack = (src: KeySource, r: number): number => (src.refs ? src.refs[r] * src.cols : 0);
+const rowFixed = (src: KeySource, back: number): number => (back > 0 || !src.refs || src.kind === "mantissas" ? 0 : src.alphabet);
+
+/** Counts of every key (a table over the key space), row by row. */
 const countKeys = (src: KeySource): Int32Array => {
-  const { dense, refs, cols, alphabet, explicit } = src;
-  const table = new Int32Array(keySpace(src));
-  const n = dense.length;
-  if (explicit) for (let p = 0; p < n; p++) table[explicit.ids[p] * alphabet + dense[p]]++;
-  else if (!refs) for (let p = 0; p < n; p++) table[dense[p]]++;
-  else
+  const n = streamLength(src);
+  const cols = src.refs ? src.cols : n;
+  if (src.kind === "mantissas") {
+    // by context and mantissa value first, then by key
+    const byValue = new Int32Array(MANTISSA_CONTEXTS << 7);
+    const { x, alphabet, index } = src;
     for (let r = 0, p = 0; p < n; r++) {
-      const back = refs[r] * cols;
-      const end = Math.min(n, p + cols);
-      if (back === 0) for (const fixed = alphabet * alphabet; p < end; p++) table[fixed + dense[p]]++;
-      else for (; p < end; p++) table[dense[p - back] * alphabet + dense[p]]++;
+      const back = rowBack(src, r);
+      const pick = back > 0 ? -1 : 0;
+      for (const end = Math.min(n, p + cols); p < end; p++) byValue[mantissaKey(x, p, back, pick)]++;
     }
+    const table = new Int32Array(keySpace(src));
+    for (let k = 0; k < byValue.length; k++) if (byValue[k] > 0) table[(k >>> 7) * alphabet + index[k & 0x7f]] = byValue[k];
+    return table;
+  }
+  const table = new Int32Array(keySpace(src));
+  const { dense, alphabet } = src;
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(src, r);
+    const pick = back > 0 ? -1 : 0;
+    const fixed = rowFixed(src, back);
+    for (const end = Math.min(n, p + cols); p < end; p++) table[symbolKey(dense, p, back, pick, fixed, alphabet)]++;
+  }
   return table;
 };
 
-/** Picks scales and frequencies for the (context, symbol) pairs of the keys. */
-const buildModel = (src: KeySource, maxPrecision: number, counted?: Int32Array): Model => {
-  const { alphabet, dense } = src;
+/**
+ * How the coder finds each position's pair: by its key (as mantissaKey for the mantissas), keyPair
+ * giving the pair of each key that occurs (-1 for the others, or any pair: they are never looked
+ * up), when the key space is small (the coder's tables go by key, see KEY_CODER_MAX); else
+ * pairOf[position].
+ */
+interface PairIndex {
+  readonly keyPair: Int32Array | null;
+  readonly pairOf: Int32Array | null;
+}
+
+/** Each position's pair, from the pairs of the keys. */
+const pairsByPosition = (src: KeySource & { kind: "symbols" }, keyPair: Int32Array): Int32Array => {
+  const { dense, alphabet } = src;
   const n = dense.length;
-  let keys: Float64Array;
-  let counts: Int32Array;
-  let keyPair: Int32Array | null = null;
-  let pairOf: Int32Array | null = null;
-  if (keySpace(src) <= COUNT_TABLE_MAX) {
+  const pairOf = new Int32Array(n);
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(src, r);
+    const pick = back > 0 ? -1 : 0;
+    const fixed = rowFixed(src, back);
+    for (const end = Math.min(n, p + (src.refs ? src.cols : n)); p < end; p++) pairOf[p] = keyPair[symbolKey(dense, p, back, pick, fixed, alphabet)];
+  }
+  return pairOf;
+};
+
+/** The model of a stream and its pair index; `counted`: the key counts already (order-0 symbol counts). */
+const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array): { model: Model; index: PairIndex } => {
+  const { alphabet } = src;
+  const n = streamLength(src);
+  if (keySpace(src) <= COUNT_TABLE_MAX || src.kind === "mantissas") {
     const table = counted ?? countKeys(src);
     let pairs = 0;
     for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
-    keys = new Float64Array(pairs);
-    counts = new Int32Array(pairs);
-    keyPair = new Int32Array(table.length);
+    const keys = new Float64Array(pairs);
+    const counts = new Int32Array(pairs);
+    let keyPair = new Int32Array(table.length).fill(-1);
     for (let i = 0, j = 0; i < table.length; i++)
       if (table[i] > 0) {
         keys[j] = i;
         counts[j] = table[i];
         keyPair[i] = j++;
       }
-  } else {
-    // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
-    const key = new Float64Array(n);
-    forEachKey(src, (p, k) => (key[p] = k));
-    const sorted = key.slice().sort();
-    let pairs = 0;
-    for (let p = 0; p < n; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) pairs++;
-    keys = new Float64Array(pairs);
-    counts = new Int32Array(pairs);
-    for (let p = 0, j = -1; p < n; p++) {
-      if (p === 0 || sorted[p] !== sorted[p - 1]) keys[++j] = sorted[p];
-      counts[j]++;
-    }
-    pairOf = new Int32Array(n);
-    for (let p = 0; p < n; p++) {
-      let lo = 0;
-      let hi = keys.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < key[p]) lo = mid + 1;
-        else hi = mid;
-      }
-      pairOf[p] = lo;
-    }
+    const model = pairModel(keys, counts, alphabet, maxPrecision);
+    if (src.kind === "mantissas") {
+      const byKey = keyPair;
+      keyPair = new Int32Array(MANTISSA_CONTEXTS << 7).fill(-1);
+      for (let k = 0; k < keyPair.length; k++) keyPair[k] = byKey[(k >>> 7) * alphabet + src.index[k & 0x7f]];
+    } else if (table.length > KEY_CODER_MAX) return { model, index: { keyPair: null, pairOf: pairsByPosition(src, keyPair) } };
+    return { model, index: { keyPair, pairOf: null } };
   }
+  // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
+  const { dense } = src;
+  const key = new Float64Array(n);
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(src, r);
+    for (const end = Math.min(n, p + src.cols); p < end; p++) key[p] = symbolKey(dense, p, back, back > 0 ? -1 : 0, rowFixed(src, back), alphabet);
+  }
+  const sorted = key.slice().sort();
+  let pairs = 0;
+  for (let p = 0; p < n; p++) if (p === 0 || sorted[p] !== sorted[p - 1]) pairs++;
+  const keys = new Float64Array(pairs);
+  const counts = new Int32Array(pairs);
+  for (let p = 0, j = -1; p < n; p++) {
+    if (p === 0 || sorted[p] !== sorted[p - 1]) keys[++j] = sorted[p];
+    counts[j]++;
+  }
+  const pairOf = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < key[p]) lo = mid + 1;
+      else hi = mid;
+    }
+    pairOf[p] = lo;
+  }
+  return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { keyPair: null, pairOf } };
+};
+
+/** Picks scales and frequencies for the (context, symbol) pairs of the distinct keys (ascending) and their counts. */
+const pairModel = (keys: Float64Array, counts: Int32Array, alphabet: number, maxPrecision: number): Model => {
   const pairs = keys.length;
   const symbol = new Int32Array(pairs);
   const starts: number[] = [];
@@ -429,7 +554,7 @@ const buildModel = (src: KeySource, maxPrecision: number, counted?: Int32Array):
       cum[i] = c;
       c += freq[i];
     }
-  return { precision, contexts: Int32Array.from(contexts), start: Int32Array.from(starts), scale, symbol, q, freq, cum, keyPair, pairOf, entropyBits };
+  return { precision, contexts: Int32Array.from(contexts), start: Int32Array.from(starts), scale, symbol, q, freq, cum, entropyBits };
 };
 
 // ---------------------------------------------------------------- coder core
@@ -441,115 +566,165 @@ interface Lanes {
   readonly words: Uint16Array;
 }
 
+/*
+ * The row coders below code positions base + end - 1 down to base of one row on lanes lane0..,
+ * specialised to how the coder's entries are found: by key (as symbolKey / mantissaKey) or by
+ * pair (pairOf). An entry e holds coder[2e] = 1/f nudged up by 2^-50 relative (floor(x * it) is
+ * x div f exactly for x < 2^32, f <= 2^16) and coder[2e + 1] = (f - 1) << 16 | cum. Emitting is
+ * branch-free (it is data, no pattern a predictor learns): the low 16 bits always go to
+ * words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). They return the new w.
+ */
+
+const symbolRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, symbolKey(dense, base + g, back, pick, fixed, alphabet), words, w);
+  return w;
+};
+
+const mantissaRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, x: Uint16Array, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, mantissaKey(x, base + g, back, pick), words, w);
+  return w;
+};
+
+const pairRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, pairOf: Int32Array, base: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, pairOf[base + g], words, w);
+  return w;
+};
+
+/** Codes the symbol of coder entry e on lane l (see the row coders). */
+const codeSymbol = (coder: Float64Array, P: number, states: Float64Array, l: number, e: number, words: Uint16Array, w: number): number => {
+  const c = coder[2 * e + 1];
+  const f = (c >>> 16) + 1;
+  let x = states[l];
+  const emit = ~((x >>> (32 - P)) - f) >>> 31;
+  words[w - 1] = x & 0xffff;
+  x = x >>> (emit << 4);
+  states[l] = x + Math.floor(x * coder[2 * e]) * ((1 << P) - f) + (c & 0xffff);
+  return w - emit;
+};
+
 /** Runs the schedule backwards: returns warm-up step counts, final states and words in decode order. */
-const encodeCore = (s: Schedule, model: Model, src: KeySource): Lanes => {
-  const { freq, cum, keyPair, pairOf, precision } = model;
-  const { dense, refs, alphabet } = src;
-  const ids = src.explicit?.ids;
+const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex): Lanes => {
+  const { freq, cum, precision: P } = model;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
-  const states = new Float64Array(lanes).fill(1);
-  const readLimit = new Int32Array(lanes);
-  const words = new Uint16Array(n);
-  // by key (or by pair without a key table), side by side: the emit threshold, x div f as
-  // floor(x * rcp) (1/f nudged up by 2^-50 relative: exact for x < 2^32, f <= 2^16), M - f, cum
-  const size = keyPair ? keyPair.length : freq.length;
-  const coder = new Float64Array(4 * size);
-  for (let i = 0; i < size; i++) {
+  const { keyPair, pairOf } = index;
+  // by key (entries of unused keys are never read) or by pair
+  const coder = coderTables.f64(2 * (keyPair ? keyPair.length : freq.length));
+  for (let i = 0; i < coder.length / 2; i++) {
     const pair = keyPair ? keyPair[i] : i;
-    const f = freq[pair];
-    coder[4 * i] = f * 2 ** (32 - precision);
-    coder[4 * i + 1] = (1 / f) * (1 + 2 ** -50);
-    coder[4 * i + 2] = 2 ** precision - f;
-    coder[4 * i + 3] = cum[pair];
+    if (pair < 0) continue;
+    coder[2 * i] = (1 / freq[pair]) * (1 + 2 ** -50);
+    coder[2 * i + 1] = (((freq[pair] - 1) << 16) | cum[pair]) >>> 0;
   }
-  const fixed = refs ? alphabet * alphabet : 0;
-  let w = n;
+  const states = new Float64Array(lanes).fill(1);
+  // one spare word below: the row coders store a word before knowing whether they keep it
+  const words = codedWords.u16(n + 1);
+  const readLimit = new Int32Array(lanes);
+  // slots with a lane still below 2^16 (warming up: states only grow until they reach it)
+  const warming = new Uint8Array(slots).fill(1);
+  let w = n + 1;
   for (let t = levels - 1; t >= 0; t--)
     for (let j = sub - 1; j >= 0; j--) {
       const step = t * sub + j;
-      for (let k = slots - 1; k >= 0; k--) {
-        const r = blocked ? k * blockRows + t : t * blockRows + k;
+      for (let slot = slots - 1; slot >= 0; slot--) {
+        const r = blocked ? slot * blockRows + t : t * blockRows + slot;
         if (r >= rows) continue;
         const base = r * cols + j * width;
-        const back = refs ? refs[r] * cols : 0;
-        const lane0 = k * width;
-        for (let g = Math.min(width, cols - j * width, n - base) - 1; g >= 0; g--) {
-          const p = base + g;
-          const i = 4 * (keyPair ? (ids ? ids[p] * alphabet : back > 0 ? dense[p - back] * alphabet : fixed) + dense[p] : pairOf![p]);
-          let x = states[lane0 + g];
-          if (x < STATE_LOW) readLimit[lane0 + g] = step;
-          else if (x >= coder[i]) {
-            words[--w] = x & 0xffff;
-            x = x >>> 16;
-          }
-          states[lane0 + g] = x + Math.floor(x * coder[i + 1]) * coder[i + 2] + coder[i + 3];
+        const lane0 = slot * width;
+        const end = Math.min(width, cols - j * width, n - base);
+        if (warming[slot]) {
+          // a lane's read limit is the step of its last symbol coded below 2^16 (in this order)
+          let below = 0;
+          for (let g = 0; g < width; g++)
+            if (states[lane0 + g] < STATE_LOW) {
+              below++;
+              if (g < end) readLimit[lane0 + g] = step;
+            }
+          warming[slot] = below > 0 ? 1 : 0;
         }
+        const back = rowBack(src, r);
+        const pick = back > 0 ? -1 : 0;
+        if (!keyPair) w = pairRowCoder(coder, P, states, words, pairOf!, base, lane0, end, w);
+        else if (src.kind === "mantissas") w = mantissaRowCoder(coder, P, states, words, src.x, base, back, pick, lane0, end, w);
+        else w = symbolRowCoder(coder, P, states, words, src.dense, src.alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
       }
     }
-  const warm = Int32Array.from(readLimit, (limit) => steps - limit);
+  const warm = readLimit.map((limit) => steps - limit);
   return { warm, states, words: words.subarray(w) };
 };
 
-/** The low lengths[i] bits of each value, concatenated MSB-first and zero-padded to a byte. */
-const packVarBits = (values: ArrayLike<number>, lengths: ArrayLike<number>): Uint8Array => {
+/** The low lengths[i] bits of each value (< 2^32), concatenated MSB-first and zero-padded to a byte. */
+const packVarBits = (values: Float64Array, lengths: Int32Array): Uint8Array => {
   let total = 0;
   for (let i = 0; i < lengths.length; i++) total += lengths[i];
   const out = new Uint8Array(Math.ceil(total / 8));
-  let acc = 0; // < 8 pending bits
+  let acc = 0; // the pending bits of the next byte
   let bits = 0;
   let o = 0;
   for (let i = 0; i < values.length; i++) {
-    let left = lengths[i];
-    while (left > 0) {
-      const take = Math.min(left, 16);
-      acc = acc * 2 ** take + (Math.floor(values[i] / 2 ** (left - take)) % 2 ** take);
+    const v = values[i] >>> 0;
+    for (let left = lengths[i]; left > 0; ) {
+      const take = Math.min(left, 8 - bits);
+      acc = (acc << take) | ((v >>> (left - take)) & ((1 << take) - 1));
       bits += take;
       left -= take;
-      while (bits >= 8) {
-        bits -= 8;
-        out[o++] = Math.floor(acc / 2 ** bits);
-        acc %= 2 ** bits;
+      if (bits === 8) {
+        out[o++] = acc;
+        acc = 0;
+        bits = 0;
       }
     }
   }
-  if (bits > 0) out[o] = acc * 2 ** (8 - bits);
+  if (bits > 0) out[o] = acc << (8 - bits);
   return out;
 };
 
 const writeCore = (out: ByteWriter, lanes: Lanes): void => {
+  const { warm, states, words } = lanes;
   let top = 0;
-  for (const k of lanes.warm) top = Math.max(top, k);
+  for (let l = 0; l < warm.length; l++) top = Math.max(top, warm[l]);
   const kw = bitLength(top);
   out.byte(kw);
-  if (kw > 0) out.bytes(packBits(lanes.warm, kw));
+  if (kw > 0) out.bytes(packBits(warm, kw));
   // states as their bit length - 1 and the bits below the leading one
-  const lengths = Int32Array.from(lanes.states, (x) => bitLength(x) - 1);
+  const lengths = new Int32Array(states.length);
   let longest = 0;
-  for (const b of lengths) longest = Math.max(longest, b);
+  for (let l = 0; l < states.length; l++) {
+    lengths[l] = bitLength(states[l]) - 1;
+    longest = Math.max(longest, lengths[l]);
+  }
   const ks = bitLength(longest);
   out.byte(ks);
   if (ks > 0) out.bytes(packBits(lengths, ks));
-  out.bytes(packVarBits(lanes.states, lengths));
-  out.varint(lanes.words.length);
-  const words = new Uint8Array(2 * lanes.words.length);
-  for (let i = 0; i < lanes.words.length; i++) {
-    words[2 * i] = lanes.words[i] & 0xff;
-    words[2 * i + 1] = lanes.words[i] >>> 8;
+  out.bytes(packVarBits(states, lengths));
+  out.varint(words.length);
+  if (LITTLE_ENDIAN) out.bytes(new Uint8Array(words.buffer, words.byteOffset, 2 * words.length));
+  else {
+    const bytes = new Uint8Array(2 * words.length);
+    for (let i = 0; i < words.length; i++) {
+      bytes[2 * i] = words[i] & 0xff;
+      bytes[2 * i + 1] = words[i] >>> 8;
+    }
+    out.bytes(bytes);
   }
-  out.bytes(words);
 };
 
 interface LaneInput {
-  readonly states: Float64Array;
+  /** per lane, the decoder's start state (uint32 bits: the coder runs in int32 arithmetic) */
+  readonly states: Int32Array;
   /** per lane, the step from which it reads no more words (its warm-up) */
   readonly readLimit: Int32Array;
   /** lanes that code a symbol, each of which must be below 2^16 after its symbol at its read limit */
   readonly codingCount: number;
-  /** renormalisation words, little endian */
+  /**
+   * renormalisation words (little endian), then `width` zeros: a row reads at most a word a lane,
+   * so the decoder reads on without a bounds check and catches running out after the row
+   */
   readonly words: Uint16Array;
+  readonly wordCount: number;
 }
 
-const readCore = (r: ByteReader, s: Schedule): LaneInput => {
+/** `scratch`: where the words go (main streams), else fresh memory. */
+const readCore = (r: ByteReader, s: Schedule, scratch?: Scratch): LaneInput => {
   const kw = r.byte();
   if (kw > 32) corrupt(`warm-up width ${kw}`);
   const readLimit = new Int32Array(s.lanes).fill(s.steps);
@@ -566,8 +741,11 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
   }
   // the encoder's limits exactly: every lane warms up for a step at least, one without symbols throughout
   const coding = codingLanes(s);
-  for (let l = 0; l < s.lanes; l++)
+  let codingCount = 0;
+  for (let l = 0; l < s.lanes; l++) {
     if (readLimit[l] === s.steps || (!coding[l] && readLimit[l] !== 0)) corrupt(`lane ${l} warm-up of ${s.steps - readLimit[l]} steps`);
+    codingCount += coding[l];
+  }
   const ks = r.byte();
   if (ks > 5) corrupt(`state length width ${ks}`);
   const lengths = new Uint32Array(s.lanes);
@@ -578,43 +756,63 @@ const readCore = (r: ByteReader, s: Schedule): LaneInput => {
     if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after the state lengths");
   }
   let total = 0;
-  for (const b of lengths) total += b;
+  for (let l = 0; l < s.lanes; l++) total += lengths[l];
   const low = r.take(Math.ceil(total / 8));
-  const states = new Float64Array(s.lanes);
-  for (let l = 0, bit = 0; l < s.lanes; l++) {
+  const states = new Int32Array(s.lanes);
+  // each state's bits below its leading one, MSB-first, taken a byte (or what is left of one) at a time
+  for (let l = 0, next = 0, have = 0, byte = 0; l < s.lanes; l++) {
     let x = 1;
-    for (let i = 0; i < lengths[l]; i++, bit++) x = x * 2 + ((low[bit >>> 3] >>> (7 - (bit & 7))) & 1);
+    for (let need = lengths[l]; need > 0; ) {
+      if (have === 0) {
+        byte = low[next++];
+        have = 8;
+      }
+      const take = Math.min(need, have);
+      x = x * (1 << take) + ((byte >>> (have - take)) & ((1 << take) - 1));
+      have -= take;
+      need -= take;
+    }
     states[l] = x;
   }
   if (total % 8 !== 0 && (low[low.length - 1] & ((1 << (8 - (total % 8))) - 1)) !== 0) corrupt("nonzero padding after the states");
   const count = r.varint();
   if (count > s.n) corrupt(`${count} words for ${s.n} symbols`);
   const raw16 = r.take(2 * count);
-  const words = new Uint16Array(count);
-  for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
-  let codingCount = 0;
-  for (const c of coding) codingCount += c;
-  return { states, readLimit, words, codingCount };
+  const words = scratch ? scratch.u16(count + s.width) : new Uint16Array(count + s.width);
+  if (LITTLE_ENDIAN) new Uint8Array(words.buffer, 0, 2 * count).set(raw16);
+  else for (let i = 0; i < count; i++) words[i] = raw16[2 * i] | (raw16[2 * i + 1] << 8);
+  words.fill(0, count);
+  return { states, readLimit, words, wordCount: count, codingCount };
 };
 
 /**
- * Decoder tables. Direct (when small enough): per context id c (0..contexts-1) and slot, at
- * c * M + slot, the symbol (-1 in an unused context) and (f - 1) << 16 | (slot - cum). Otherwise
- * per used context (ordinal) a binary search over its cumulative frequencies.
+ * Decoder tables. Direct (when small enough), in two compact levels that stay in cache: the output
+ * symbol of each slot of each context id c at c << P | slot, then (f - 1) << 16 | cum of each
+ * (context, output symbol) at c << symbolBits | symbol. Otherwise per used context (ordinal) a
+ * binary search over its cumulative frequencies.
  */
 interface DecodeTables {
   readonly precision: number;
-  readonly direct: boolean;
-  readonly slotSymbol: Int32Array;
-  readonly slotCode: Uint32Array;
+  readonly direct: { readonly slotSymbol: Uint8Array | Uint16Array; readonly symbolCode: Int32Array; readonly symbolBits: number } | null;
   /** context id -> used-context ordinal, -1 if unused */
   readonly ordinal: Int32Array;
   readonly start: Int32Array;
   readonly pairCum: Int32Array;
   readonly pairFreq: Int32Array;
+  /** the output symbol of each pair */
   readonly pairSymbol: Int32Array;
 }
 
+/**
+ * The symbol code of an unused context (its slots all give symbol 0): f - 1 = 2^15 with cum = 2^15,
+ * which no table has (f > 2^15 leaves cum < 2^15), so code & (code << 16) is negative for it only.
+ */
+const UNUSED_CODE = (0x8000 << 16) | 0x8000;
+
+/**
+ * `output` maps symbol indices to what the decoder writes (default: the indices themselves);
+ * `scratch`: where the direct tables go (main streams), else fresh memory.
+ */
 const buildDecodeTables = (
   precision: number,
   contextIds: Int32Array,
@@ -624,6 +822,8 @@ const buildDecodeTables = (
   symbol: Int32Array,
   q: Int32Array,
   directLimit: number,
+  output?: Int32Array,
+  scratch?: { readonly slots: Scratch; readonly codes: Scratch },
 ): DecodeTables => {
   const used = contextIds.length;
   const ordinal = new Int32Array(contextSpace).fill(-1);
@@ -631,157 +831,189 @@ const buildDecodeTables = (
   const pairs = symbol.length;
   const pairCum = new Int32Array(pairs);
   const pairFreq = new Int32Array(pairs);
+  const pairSymbol = output ? Int32Array.from(symbol, (sym) => output[sym]) : symbol;
+  let largest = 0;
   for (let o = 0; o < used; o++)
     for (let i = start[o], c = 0; i < start[o + 1]; i++) {
       pairFreq[i] = q[i] * 2 ** (precision - scale[o]);
       pairCum[i] = c;
       c += pairFreq[i];
+      largest = Math.max(largest, pairSymbol[i]);
     }
-  const M = 2 ** precision;
-  const direct = contextSpace * M <= directLimit;
-  const slotSymbol = new Int32Array(direct ? contextSpace * M : 0);
-  const slotCode = new Uint32Array(direct ? contextSpace * M : 0);
-  if (direct) {
-    slotSymbol.fill(-1);
+  const symbolBits = bitLength(largest);
+  let direct: DecodeTables["direct"] = null;
+  if (contextSpace * 2 ** Math.max(precision, symbolBits) <= directLimit) {
+    const slots = contextSpace << precision;
+    const slotSymbol = !scratch ? (largest < 256 ? new Uint8Array(slots) : new Uint16Array(slots)) : (largest < 256 ? scratch.slots.u8(slots) : scratch.slots.u16(slots)).fill(0);
+    const symbolCode = (scratch ? scratch.codes.i32(contextSpace << symbolBits) : new Int32Array(contextSpace << symbolBits)).fill(UNUSED_CODE);
     for (let o = 0; o < used; o++) {
-      const region = contextIds[o] * M;
+      const c = contextIds[o];
       for (let i = start[o]; i < start[o + 1]; i++) {
-        const e0 = region + pairCum[i];
-        const f = pairFreq[i];
-        slotSymbol.fill(symbol[i], e0, e0 + f);
-        const code = (f - 1) * 65536;
-        for (let k = 0; k < f; k++) slotCode[e0 + k] = code + k;
+        slotSymbol.fill(pairSymbol[i], (c << precision) + pairCum[i], (c << precision) + pairCum[i] + pairFreq[i]);
+        symbolCode[(c << symbolBits) | pairSymbol[i]] = ((pairFreq[i] - 1) << 16) | pairCum[i];
       }
     }
+    direct = { slotSymbol, symbolCode, symbolBits };
   }
-  return { precision, direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol: symbol };
+  return { precision, direct, ordinal, start, pairCum, pairFreq, pairSymbol };
 };
 
 /** Decoded symbol indices: one or two bytes each, so never more bytes than the decoded stream. */
 const denseArray = (alphabet: number, n: number): Dense => (alphabet <= 256 ? new Uint8Array(n) : new Uint16Array(n));
 
-/** The first step at which some lane stops reading words. */
-const firstLimit = (readLimit: Int32Array): number => {
-  let m = Infinity;
-  for (let l = 0; l < readLimit.length; l++) m = Math.min(m, readLimit[l]);
-  return m;
-};
-
 const checkEnd = (input: LaneInput, wp: number, limits: number): void => {
-  const { states, words, codingCount } = input;
-  for (let l = 0; l < states.length; l++) if (states[l] !== 1) corrupt(`lane ${l} ends in state ${states[l]}`);
-  if (wp !== words.length) corrupt(`${words.length - wp} words left over`);
+  const { states, wordCount, codingCount } = input;
+  for (let l = 0; l < states.length; l++) if (states[l] !== 1) corrupt(`lane ${l} ends in state ${states[l] >>> 0}`);
+  if (wp !== wordCount) corrupt(`${wordCount - wp} words left over`);
   if (limits !== codingCount) corrupt(`${codingCount - limits} lanes not warming up at their read limit`);
 };
 
 /**
- * Order-0 with direct tables (one context, contiguous rows of `lanes` symbols): writes
- * values[symbol] of every position to out.
+ * Where each position's context comes from: the symbol `refs[row]` rows up in the decoded output
+ * itself, or `fixed` where a row has no context row (refs[row] = 0, or no refs: order-0). With
+ * `bf16`, the output is the bf16 elements and the symbols are their mantissas: each element is
+ * high[se[p]] (its decoded sign+exponent, shifted) | its mantissa, and the context is the class
+ * of the context row's mantissa where the sign+exponent fields agree, else 0.
  */
-const decodeFlat = (s: Schedule, tables: DecodeTables, values: Int32Array, input: LaneInput, out: Symbols): void => {
-  const { states, readLimit, words } = input;
-  const P = tables.precision;
-  const mask = 2 ** P - 1;
-  const slotValue = Int32Array.from(tables.slotSymbol.subarray(0, mask + 1), (sym) => values[sym]);
-  const { slotCode } = tables;
-  const { width, n, steps } = s;
-  const wordCount = words.length;
-  const free = Math.min(steps, firstLimit(readLimit));
-  let wp = 0;
-  let limits = 0;
-  for (let t = 0, p = 0; p < n; t++) {
-    const end = Math.min(width, n - p);
-    const check = t >= free;
-    for (let l = 0; l < end; l++, p++) {
-      let x = states[l];
-      const slot = x & mask;
-      out[p] = slotValue[slot];
-      const code = slotCode[slot];
-      x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
-      if (x < STATE_LOW) {
-        if (!check || t < readLimit[l]) {
-          if (wp >= wordCount) corrupt("out of words");
-          x = x * 65536 + words[wp++];
-        } else if (t === readLimit[l]) limits++;
-      } else if (check && t === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
-      states[l] = x;
-    }
+interface RowContexts {
+  readonly refs: Int32Array | null;
+  readonly fixed: number;
+  readonly bf16?: { readonly se: Dense; readonly high: Int32Array };
+}
+
+/*
+ * The row loops below decode the positions [base, base + end) of one row on lanes lane0.. with
+ * direct tables. Each is specialised to one way of finding contexts, computed branch-free: the
+ * context row's symbol is read `back` positions earlier and masked by `pick` (all ones, or 0 for
+ * a row without a context row, which then takes `fixed`). Renormalisation is branch-free too
+ * (whether a state reads a word is data no predictor learns); allow = 0 leaves it to the caller
+ * (rows at or past a read limit). They return the next word position, or -1 after a symbol in an
+ * unused context.
+ */
+
+/** Contexts are earlier symbols of the same stream. */
+const symbolRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, out: Dense, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+  const mask = (1 << P) - 1;
+  let bad = 0;
+  for (let g = 0; g < end; g++) {
+    const p = base + g;
+    const l = lane0 + g;
+    const y = states[l];
+    const slot = y & mask;
+    const c = (out[p - back] & pick) | fixed;
+    const sym = slotSymbol[(c << P) | slot];
+    const code = symbolCode[(c << B) | sym];
+    bad |= code & (code << 16);
+    out[p] = sym;
+    let x = (Math.imul((code >>> 16) + 1, y >>> P) + slot - (code & 0xffff)) | 0;
+    const reads = (((x >>> 16) - 1) >>> 31) & allow;
+    x = (x << (reads << 4)) | (words[wp] & -reads);
+    wp += reads;
+    states[l] = x;
   }
-  checkEnd(input, wp, limits);
+  return bad < 0 ? -1 : wp;
+};
+
+/** bf16 mantissas, written straight into the elements (see RowContexts). */
+const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+  const mask = (1 << P) - 1;
+  let bad = 0;
+  for (let g = 0; g < end; g++) {
+    const p = base + g;
+    const l = lane0 + g;
+    const y = states[l];
+    const slot = y & mask;
+    const h = high[se[p]];
+    const above = elements[p - back];
+    // all ones where the sign+exponent fields agree
+    const agree = (((h ^ above) >>> 7) - 1) >> 31;
+    const c = mantissaClass(above & 0x7f) & agree & pick;
+    const sym = slotSymbol[(c << P) | slot];
+    const code = symbolCode[(c << B) | sym];
+    bad |= code & (code << 16);
+    elements[p] = h | sym;
+    let x = (Math.imul((code >>> 16) + 1, y >>> P) + slot - (code & 0xffff)) | 0;
+    const reads = (((x >>> 16) - 1) >>> 31) & allow;
+    x = (x << (reads << 4)) | (words[wp] & -reads);
+    wp += reads;
+    states[l] = x;
+  }
+  return bad < 0 ? -1 : wp;
+};
+
+/** Without direct tables (too big): each symbol by binary search over its context's cumulative frequencies. */
+const searchRow = (tables: DecodeTables, rc: RowContexts, states: Int32Array, out: Dense, base: number, back: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+  const { precision: P, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
+  const { fixed, bf16 } = rc;
+  const mask = (1 << P) - 1;
+  for (let g = 0; g < end; g++) {
+    const p = base + g;
+    const l = lane0 + g;
+    const y = states[l];
+    const slot = y & mask;
+    const h = bf16 ? bf16.high[bf16.se[p]] : 0;
+    let c = back === 0 ? fixed : out[p - back];
+    if (bf16) c = back > 0 && (c ^ h) >>> 7 === 0 ? mantissaClass(c & 0x7f) : 0;
+    const o = ordinal[c];
+    if (o < 0) corrupt(`unused context at symbol ${p}`);
+    let lo = start[o];
+    let hi = start[o + 1] - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (pairCum[mid] <= slot) lo = mid;
+      else hi = mid - 1;
+    }
+    out[p] = h | pairSymbol[lo];
+    let x = (Math.imul(pairFreq[lo], y >>> P) + slot - pairCum[lo]) | 0;
+    if (allow && x >>> 16 === 0) x = (x << 16) | words[wp++];
+    states[l] = x;
+  }
+  return wp;
 };
 
 /**
- * How a position's context follows from its context row (the bf16 mantissas): class[symbol there]
- * where gate[position] is set, else the fixed context. Without a rule the context is the symbol.
+ * Decodes the schedule into out (see RowContexts). Steps before the first read limit renormalise
+ * in the row loops; later steps (the last few) check each lane against its read limit.
  */
-interface ContextRule {
-  readonly gate: Uint8Array;
-  readonly cls: Uint8Array;
-}
-
-/**
- * Decodes the schedule into dense[] (context symbols come from dense itself). `refs` gives each
- * row's context distance (0 = fixed context `fixed`); null means order-0 (context 0).
- */
-const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, fixed: number, input: LaneInput, dense: Dense, rule?: ContextRule): void => {
-  const { states, readLimit, words } = input;
-  const wordCount = words.length;
-  let wp = 0;
-  const P = tables.precision;
-  const mask = 2 ** P - 1;
-  const { direct, slotSymbol, slotCode, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
+const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: LaneInput, out: Dense): void => {
+  const { states, readLimit, words, wordCount } = input;
+  const { direct, precision: P } = tables;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n } = s;
-  const free = firstLimit(readLimit);
-  // the context of a row's symbols when it has no context row (order-0: context 0)
-  const fixedCtx = refs ? fixed : 0;
-  // contexts of a row's symbols at this step, found before decoding them (keeps the symbol loop branch-free)
-  const contexts = new Int32Array(width);
+  const { refs, fixed, bf16 } = rc;
+  let free = s.steps;
+  for (let l = 0; l < readLimit.length; l++) free = Math.min(free, readLimit[l]);
+  let wp = 0;
   let limits = 0;
   for (let t = 0; t < levels; t++)
     for (let j = 0; j < sub; j++) {
       const step = t * sub + j;
-      const check = step >= free;
+      const allow = step < free ? 1 : 0;
       for (let k = 0; k < slots; k++) {
         const r = blocked ? k * blockRows + t : t * blockRows + k;
         if (r >= rows) continue;
         const back = refs ? refs[r] * cols : 0;
+        const pick = back > 0 ? -1 : 0;
         const lane0 = k * width;
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
-        if (back === 0) contexts.fill(fixedCtx, 0, end);
-        else if (!rule) for (let g = 0; g < end; g++) contexts[g] = dense[base + g - back];
-        else for (let g = 0, p = base; g < end; g++, p++) contexts[g] = rule.gate[p] ? rule.cls[dense[p - back]] : fixed;
-        for (let g = 0, p = base, l = lane0; g < end; g++, p++, l++) {
-          let x = states[l];
-          const slot = x & mask;
-          if (direct) {
-            const e = (contexts[g] << P) | slot;
-            const sym = slotSymbol[e];
-            if (sym < 0) corrupt(`unused context at symbol ${p}`);
-            dense[p] = sym;
-            const code = slotCode[e];
-            x = ((code >>> 16) + 1) * (x >>> P) + (code & 0xffff);
-          } else {
-            const o = ordinal[contexts[g]];
-            if (o < 0) corrupt(`unused context at symbol ${p}`);
-            let lo = start[o];
-            let hi = start[o + 1] - 1;
-            while (lo < hi) {
-              const mid = (lo + hi + 1) >>> 1;
-              if (pairCum[mid] <= slot) lo = mid;
-              else hi = mid - 1;
-            }
-            dense[p] = pairSymbol[lo];
-            x = pairFreq[lo] * (x >>> P) + slot - pairCum[lo];
-          }
-          if (x < STATE_LOW) {
-            if (!check || step < readLimit[l]) {
-              if (wp >= wordCount) corrupt("out of words");
-              x = x * 65536 + words[wp++];
-            } else if (step === readLimit[l]) limits++;
-          } else if (check && step === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
-          states[l] = x;
+        if (!direct) wp = searchRow(tables, rc, states, out, base, back, lane0, end, words, wp, allow);
+        else {
+          const { slotSymbol, symbolCode, symbolBits: B } = direct;
+          const next = bf16
+            ? mantissaRow(slotSymbol, symbolCode, P, B, states, out as Uint16Array, bf16.se, bf16.high, base, back, pick, lane0, end, words, wp, allow)
+            : symbolRow(slotSymbol, symbolCode, P, B, states, out, base, back, pick, back > 0 ? 0 : fixed, lane0, end, words, wp, allow);
+          if (next < 0) corrupt(`unused context in row ${r}`);
+          wp = next;
         }
+        if (!allow)
+          for (let l = lane0; l < lane0 + end; l++) {
+            const x = states[l];
+            if (x >>> 16 === 0) {
+              if (step < readLimit[l]) states[l] = (x << 16) | words[wp++];
+              else if (step === readLimit[l]) limits++;
+            } else if (step === readLimit[l]) corrupt(`lane ${l} not warming up at its read limit`);
+          }
+        if (wp > wordCount) corrupt("out of words");
       }
     }
   checkEnd(input, wp, limits);
@@ -789,50 +1021,62 @@ const decodeCore = (s: Schedule, tables: DecodeTables, refs: Int32Array | null, 
 
 // ---------------------------------------------------------------- plain (nested order-0) streams
 
-/** Distinct values of `values` ascending, each value's dense index, and the count of each. */
-const remap = (values: Symbols, space: number): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
-  const all = new Int32Array(space);
-  for (let i = 0; i < values.length; i++) all[values[i]]++;
-  const index = new Int32Array(space);
+/** The values present (all[v] > 0) ascending, their counts and each value's dense index. */
+const alphabetOf = (all: Int32Array): { alphabet: Int32Array; counts: Int32Array; index: Int32Array } => {
+  const index = new Int32Array(all.length);
   let a = 0;
-  for (let v = 0; v < space; v++) if (all[v] > 0) index[v] = a++;
+  for (let v = 0; v < all.length; v++) if (all[v] > 0) index[v] = a++;
   const alphabet = new Int32Array(a);
   const counts = new Int32Array(a);
-  for (let v = 0; v < space; v++)
+  for (let v = 0; v < all.length; v++)
     if (all[v] > 0) {
       alphabet[index[v]] = v;
       counts[index[v]] = all[v];
     }
-  const dense = denseArray(a, values.length);
-  for (let i = 0; i < values.length; i++) dense[i] = index[values[i]];
+  return { alphabet, counts, index };
+};
+
+/** Distinct values of `values` (each below `space`) ascending, each value's dense index, and the count of each. */
+/** `scratch`: where the dense symbols go (main streams), else fresh memory. */
+const remap = (values: Dense, space: number, scratch?: Scratch): { alphabet: Int32Array; dense: Dense; counts: Int32Array } => {
+  const all = new Int32Array(space);
+  for (let i = 0; i < values.length; i++) all[values[i]]++;
+  const { alphabet, counts, index } = alphabetOf(all);
+  const dense = lookUp(values, index, scratch ? scratch.dense(alphabet.length, values.length) : denseArray(alphabet.length, values.length));
   return { alphabet, dense, counts };
+};
+
+/** out[i] = table[values[i]]; returns out. */
+const lookUp = (values: Dense, table: Int32Array, out: Dense): Dense => {
+  for (let i = 0; i < values.length; i++) out[i] = table[values[i]];
+  return out;
 };
 
 const writeAscending = (out: ByteWriter, values: ArrayLike<number>): void => {
   for (let i = 0; i < values.length; i++) out.varint(i === 0 ? values[0] : values[i] - values[i - 1] - 1);
 };
 
-/** Order-0 stream of small integers (< space) with its table written plainly. */
-const writePlain = (out: ByteWriter, values: Int32Array, space: number): void => {
+/** Order-0 stream of bytes below `space` with its table written plainly. */
+const writePlain = (out: ByteWriter, values: Uint8Array, space: number): void => {
   out.varint(values.length);
   if (values.length === 0) return;
   const { alphabet, dense, counts } = remap(values, space);
-  const src = { dense, refs: null, cols: 1, alphabet: alphabet.length };
-  const model = buildModel(src, autoPrecision(alphabet.length), counts);
+  const src: KeySource = { kind: "symbols", dense, refs: null, cols: 1, alphabet: alphabet.length };
+  const { model, index } = modelStream(src, autoPrecision(alphabet.length), counts);
   out.varint(alphabet.length);
   writeAscending(out, alphabet);
   out.varint(model.precision);
   for (let i = 0; i < alphabet.length - 1; i++) out.varint(model.q[i] - 1);
   const lanes = Math.min(LANES_MAX, Math.ceil(values.length / PLAIN_STEPS));
   out.varint(lanes);
-  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src));
+  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src, index));
 };
 
-/** Inverse of writePlain: at most maxCount values, each below `space`. */
-const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: number): Int32Array => {
+/** Inverse of writePlain: at most maxCount values, each below `space` (<= 256: they are bytes). */
+const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: number): Uint8Array => {
   const m = r.varint();
   if (m > maxCount) corrupt(`nested stream of ${m} symbols (at most ${maxCount})`);
-  if (m === 0) return new Int32Array(0);
+  if (m === 0) return new Uint8Array(0);
   const a = r.varint();
   if (a < 1 || a > Math.min(m, space)) corrupt(`nested alphabet of ${a}`);
   const alphabet = readAscending(r, a, space, "nested alphabet");
@@ -850,14 +1094,9 @@ const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: 
   if (lanes < 1 || lanes > m) corrupt(`nested stream with ${lanes} lanes`);
   const s = flatSchedule(m, lanes);
   const symbols = Int32Array.from({ length: a }, (_, i) => i);
-  const tables = buildDecodeTables(precision, Int32Array.of(0), 1, Int32Array.of(0, a), Int32Array.of(precision), symbols, q, directLimit);
-  const out = new Int32Array(m);
-  if (tables.direct) decodeFlat(s, tables, alphabet, readCore(r, s), out);
-  else {
-    const dense = denseArray(a, m);
-    decodeCore(s, tables, null, 0, readCore(r, s), dense);
-    for (let i = 0; i < m; i++) out[i] = alphabet[dense[i]];
-  }
+  const tables = buildDecodeTables(precision, Int32Array.of(0), 1, Int32Array.of(0, a), Int32Array.of(precision), symbols, q, directLimit, alphabet);
+  const out = new Uint8Array(m);
+  decodeCore(s, tables, { refs: null, fixed: 0 }, readCore(r, s), out);
   return out;
 };
 
@@ -910,27 +1149,37 @@ const refBits = (refs: Int32Array): number => {
 
 /** Refs as bit lengths (entropy coded: a small table) plus their raw low bits. */
 const writeRefs = (out: ByteWriter, refs: Int32Array): void => {
-  writePlain(out, Int32Array.from(refs, bitLength), 17);
-  for (let b = 2; b <= 16; b++) {
-    const low = refs.filter((d) => bitLength(d) === b).map((d) => d - 2 ** (b - 1));
-    if (low.length > 0) out.bytes(packBits(low, b - 1));
-  }
+  const lengths = Uint8Array.from(refs, bitLength);
+  writePlain(out, lengths, 17);
+  // the low bits of the refs of each length b = 2..16, grouped by length in row order
+  const start = new Int32Array(18);
+  for (let r = 0; r < refs.length; r++) start[lengths[r] + 1]++;
+  for (let b = 1; b < 18; b++) start[b] += start[b - 1];
+  const low = new Int32Array(refs.length);
+  for (let r = 0; r < refs.length; r++) low[start[lengths[r]]++] = refs[r] - 2 ** (lengths[r] - 1);
+  for (let b = 2; b <= 16; b++) if (start[b] > start[b - 1]) out.bytes(packBits(low.subarray(start[b - 1], start[b]), b - 1));
 };
 
 const readRefs = (r: ByteReader, rows: number, window: number, directLimit: number): Int32Array => {
   const lengths = readPlain(r, rows, bitLength(window) + 1, directLimit);
   if (lengths.length !== rows) corrupt(`${lengths.length} references for ${rows} rows`);
-  const refs = lengths.slice();
+  const refs = Int32Array.from(lengths);
+  // the low bits come grouped by length b = 2..16, each group in row order
+  const count = new Int32Array(17);
+  for (let i = 0; i < rows; i++) count[lengths[i]]++;
+  const low: Uint32Array[] = [];
   for (let b = 2; b <= 16; b++) {
-    let count = 0;
-    for (const v of lengths) if (v === b) count++;
-    if (count === 0) continue;
-    const packed = r.take(packedLength(count, b - 1));
-    const spare = (8 - ((count * (b - 1)) % 8)) % 8;
+    low[b] = new Uint32Array(count[b]);
+    if (count[b] === 0) continue;
+    const packed = r.take(packedLength(count[b], b - 1));
+    const spare = (8 - ((count[b] * (b - 1)) % 8)) % 8;
     if ((packed[packed.length - 1] & ((1 << spare) - 1)) !== 0) corrupt("nonzero padding after references");
-    const low = new Uint32Array(count);
-    unpackBits(packed, count, b - 1, low);
-    for (let i = 0, k = 0; i < rows; i++) if (lengths[i] === b) refs[i] = 2 ** (b - 1) + low[k++];
+    unpackBits(packed, count[b], b - 1, low[b]);
+  }
+  const next = new Int32Array(17);
+  for (let i = 0; i < rows; i++) {
+    const b = lengths[i];
+    if (b >= 2) refs[i] = 2 ** (b - 1) + low[b][next[b]++];
   }
   return refs;
 };
@@ -941,19 +1190,22 @@ const readRefs = (r: ByteReader, rows: number, window: number, directLimit: numb
  */
 interface Signatures {
   /** per row, the dense symbols at `samples` evenly spread columns (A past the end) */
-  readonly values: Symbols;
+  readonly values: Uint8Array | Uint16Array | Int32Array;
   readonly samples: number;
 }
 
-const signatures = (dense: Dense, s: Schedule, alphabet: number, columns: number): Signatures => {
+const signatures = (dense: Dense, s: Schedule, alphabet: number, columns: number, scratch: Scratch): Signatures => {
   const { cols, rows, n } = s;
   const samples = Math.min(cols, columns);
   const at = Int32Array.from({ length: samples }, (_, i) => Math.floor((i * cols) / samples));
-  const values = alphabet < 255 ? new Uint8Array(rows * samples) : alphabet < 65535 ? new Uint16Array(rows * samples) : new Int32Array(rows * samples);
-  for (let r = 0, o = 0; r < rows; r++)
-    for (let i = 0; i < samples; i++, o++) {
+  const values = alphabet < 255 ? scratch.u8(rows * samples) : alphabet < 65535 ? scratch.u16(rows * samples) : scratch.i32(rows * samples);
+  const whole = Math.floor(n / cols);
+  for (let r = 0; r < whole; r++) for (let i = 0; i < samples; i++) values[r * samples + i] = dense[r * cols + at[i]];
+  // a partial last row
+  for (let r = whole; r < rows; r++)
+    for (let i = 0; i < samples; i++) {
       const p = r * cols + at[i];
-      values[o] = p < n ? dense[p] : alphabet;
+      values[r * samples + i] = p < n ? dense[p] : alphabet;
     }
   return { values, samples };
 };
@@ -963,42 +1215,47 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   const { values: sig, samples } = keySig;
   const G = Math.ceil(samples / 2);
   const radix = alphabet + 1;
-  const keys = new Int32Array(rows * G);
-  for (let r = 0; r < rows; r++)
-    for (let m = 0; m < G; m++) keys[r * G + m] = sig[r * samples + 2 * m] * radix + (2 * m + 1 < samples ? sig[r * samples + 2 * m + 1] : 0);
-  // per (key column, key): the last CANDIDATES_PER_KEY rows seen, most recent first
+  // per (key column, key): the last CANDIDATES_PER_KEY rows seen, most recent first, from slot
+  // (m * radix^2 + key) * K on; slots[r * G + m] is row r's slot in key column m
   const K = CANDIDATES_PER_KEY;
+  const slots = new Int32Array(rows * G);
+  for (let r = 0; r < rows; r++)
+    for (let m = 0; m < G; m++) slots[r * G + m] = (m * radix * radix + sig[r * samples + 2 * m] * radix + (2 * m + 1 < samples ? sig[r * samples + 2 * m + 1] : 0)) * K;
   const small = G * radix * radix * K <= COUNT_TABLE_MAX;
-  const table = small ? new Int32Array(G * radix * radix * K).fill(-1) : null;
+  const table = small ? recentRows.i32(G * radix * radix * K).fill(-1) : null;
   const map = new Map<number, Int32Array>();
-  const slotOf = (r: number, m: number): number => (m * radix * radix + keys[r * G + m]) * K;
-  const score = scorer(scoreSig);
+  const words = packedSamples(scoreSig);
   const refs = new Int32Array(rows);
   const scoredFor = new Int32Array(rows).fill(-1);
+  // a row's candidates in order: the nearest row of the previous group, then each key column's recent rows
+  const candidates = new Int32Array(1 + G * K);
   for (let g0 = 0; g0 < rows; g0 += B) {
     const g1 = Math.min(rows, g0 + B);
     for (let r = g0; r < g1; r++) {
+      candidates.fill(-1);
+      candidates[0] = g0 - 1;
+      for (let m = 0; m < G; m++) {
+        const slot = slots[r * G + m];
+        const seen = table ?? map.get(slot);
+        if (seen) for (let k = 0, at = table ? slot : 0; k < K; k++) candidates[1 + m * K + k] = seen[at + k];
+      }
       let best = -1;
       let bestDistance = 0;
-      for (let m = -1; m < G; m++) {
-        const slot = m < 0 ? 0 : slotOf(r, m);
-        const seen = m < 0 ? null : table ?? map.get(slot);
-        for (let k = 0; k < (m < 0 ? 1 : seen ? K : 0); k++) {
-          const c = m < 0 ? g0 - 1 : seen![(table ? slot : 0) + k];
-          if (c < 0 || r - c > window || scoredFor[c] === r) continue;
-          scoredFor[c] = r;
-          const v = score(r, c);
-          if (v > best || (v === best && r - c < bestDistance)) {
-            best = v;
-            bestDistance = r - c;
-          }
+      for (let i = 0; i < candidates.length; i++) {
+        const c = candidates[i];
+        if (c < 0 || r - c > window || scoredFor[c] === r) continue;
+        scoredFor[c] = r;
+        const v = agreement(scoreSig, words, r, c, best);
+        if (v > best || (v === best && r - c < bestDistance)) {
+          best = v;
+          bestDistance = r - c;
         }
       }
       refs[r] = bestDistance;
     }
     for (let r = g0; r < g1; r++)
       for (let m = 0; m < G; m++) {
-        const slot = slotOf(r, m);
+        const slot = slots[r * G + m];
         let seen: Int32Array;
         let at = 0;
         if (table) {
@@ -1015,28 +1272,36 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   return refs;
 };
 
-/** How many sampled columns two rows agree on: four byte-sized samples a word when they fit. */
-const scorer = (sig: Signatures): ((r: number, c: number) => number) => {
+/** The signature values four to a word, when they are bytes and whole words a row (else null). */
+const packedSamples = (sig: Signatures): Uint32Array | null =>
+  sig.values instanceof Uint8Array && sig.samples % 4 === 0 ? new Uint32Array(sig.values.buffer, sig.values.byteOffset, sig.values.length / 4) : null;
+
+/**
+ * How many sampled columns rows r and c agree on (from `words`, packedSamples, four a step when
+ * there are), or -1 once even agreeing on all the columns left would not reach `best`.
+ */
+const agreement = (sig: Signatures, words: Uint32Array | null, r: number, c: number, best: number): number => {
   const { values, samples } = sig;
-  if (!(values instanceof Uint8Array) || samples % 4 !== 0)
-    return (r, c) => {
-      let v = 0;
-      for (let i = 0, a = r * samples, b = c * samples; i < samples; i++) if (values[a + i] === values[b + i]) v++;
-      return v;
-    };
-  const words = new Uint32Array(values.buffer, values.byteOffset, values.length / 4);
-  const per = samples / 4;
-  return (r, c) => {
+  if (!words) {
     let v = 0;
-    for (let i = 0, a = r * per, b = c * per; i < per; i++) {
-      const x = words[a + i] ^ words[b + i];
-      // high bit of each zero byte of x, then their count in the top byte
-      const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-      v += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    for (let i = 0, a = r * samples, b = c * samples; i < samples; i++) {
+      if (values[a + i] === values[b + i]) v++;
+      if ((i & 31) === 31 && v + samples - 1 - i < best) return -1;
     }
     return v;
-  };
+  }
+  const per = samples / 4;
+  // per byte lane, how many zero bytes a ^ b had (each zero byte's high bit, moved down; at most
+  // per <= 32 a lane, 128 in all: the multiply sums the lanes into the top byte)
+  let lanes = 0;
+  for (let i = 0, a = r * per, b = c * per; i < per; i++) {
+    const x = words[a + i] ^ words[b + i];
+    lanes += ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7;
+    if ((i & 7) === 7 && (Math.imul(lanes, 0x01010101) >>> 24) + 4 * (per - 1 - i) < best) return -1;
+  }
+  return Math.imul(lanes, 0x01010101) >>> 24;
 };
+
 
 // ---------------------------------------------------------------- the primitive
 
@@ -1070,7 +1335,7 @@ const writeModel = (out: ByteWriter, alphabet: Int32Array, model: Model, context
   for (let u = 0; u < used; u++) side.varint(model.precision - model.scale[u]);
   for (let u = 0; u < used; u++) writeAscending(side, model.symbol.subarray(model.start[u], model.start[u + 1]));
   for (let u = 0; u < used; u++) for (let i = model.start[u]; i < model.start[u + 1] - 1; i++) side.varint(model.q[i] - 1);
-  writePlain(out, new Int32Array(side.finish()), 256);
+  writePlain(out, side.finish(), 256);
 };
 
 interface ReadModel {
@@ -1089,7 +1354,7 @@ interface ReadModel {
  * context, no list), "symbols" (ids 0..A, A = the fixed context) or how many ids there are.
  */
 const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "symbols" | number, P: number, cap: number, directLimit: number): ReadModel => {
-  const side = new ByteReader(Uint8Array.from(readPlain(r, Math.min(cap, sideBytesMax(n)), 256, directLimit)), "rans model");
+  const side = new ByteReader(readPlain(r, Math.min(cap, sideBytesMax(n)), 256, directLimit), "rans model");
   const A = side.varint();
   if (A < 1 || A > Math.min(n, space)) corrupt(`alphabet of ${A}`);
   const alphabet = readAscending(side, A, space, "alphabet");
@@ -1131,7 +1396,7 @@ const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "
   return { alphabet, contextSpace, contextIds, start, scale, symbol, q };
 };
 
-const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
+const symbolsOf = (input: Uint8Array, wide: boolean): Dense => {
   if (!wide) return input;
   if (LITTLE_ENDIAN && input.byteOffset % 2 === 0) return new Uint16Array(input.buffer, input.byteOffset, input.length >>> 1);
   const out = new Uint16Array(input.length >>> 1);
@@ -1139,32 +1404,22 @@ const symbolsOf = (input: Uint8Array, wide: boolean): Symbols => {
   return out;
 };
 
-/** bf16 mode: mantissa context ids are 0 (no context row, or another sign+exponent there) and 1 + the top 3 bits of its mantissa. */
+/** bf16 mode: mantissa context ids are 0 (no context row, or another sign+exponent there) and 1 + the top 3 bits of its mantissa there. */
 const MANTISSA_CONTEXTS = 9;
 const mantissaClass = (m: number): number => 1 + (m >> 4);
 
-/** Each position's mantissa context (see MANTISSA_CONTEXTS), from the sign+exponent and mantissa streams and the rows' context distances. */
-const mantissaContexts = (se: Uint16Array, man: Uint8Array, refs: Int32Array | null, cols: number): Uint8Array => {
-  const n = se.length;
-  const ids = new Uint8Array(n);
-  if (!refs) return ids;
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = refs[r] * cols;
-    const end = Math.min(n, p + cols);
-    if (back === 0) p = end;
-    else for (; p < end; p++) if (se[p] === se[p - back]) ids[p] = mantissaClass(man[p - back]);
-  }
-  return ids;
-};
-
-/** Sign+exponent (x >> 7) of every bf16 element; the mantissas (x & 0x7f) go to `man`. */
-const signExponentOf = (x: Uint16Array, man: Uint8Array): Uint16Array => {
-  const se = new Uint16Array(x.length);
+/** bf16: each element's sign+exponent (x >> 7), and the counts of those and of the mantissas (x & 0x7f). */
+const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; manCounts: Int32Array } => {
+  const se = encodeSe.u16(x.length);
+  const seCounts = new Int32Array(1 << 9);
+  const manCounts = new Int32Array(1 << 7);
   for (let i = 0; i < x.length; i++) {
-    se[i] = x[i] >>> 7;
-    man[i] = x[i] & 0x7f;
+    const v = x[i];
+    se[i] = v >>> 7;
+    seCounts[v >>> 7]++;
+    manCounts[v & 0x7f]++;
   }
-  return se;
+  return { se, seCounts, manCounts };
 };
 
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
@@ -1172,20 +1427,30 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   const bf16 = p.symbol === "bf16";
   const raw = symbolsOf(input, wide);
   // bf16: the main symbols are sign+exponent (element >> 7); the mantissas follow in their own section
-  const man = bf16 ? new Uint8Array(raw.length) : null;
-  const values = man ? signExponentOf(raw as Uint16Array, man) : raw;
+  const fields = bf16 ? splitFields(raw as Uint16Array) : null;
+  const values = fields ? fields.se : raw;
   const n = values.length;
   const tail = input.length - n * (wide ? 2 : 1);
   const contextual = p.context !== "none";
   // bf16: rows are found on the sign+exponent symbols (their low byte is the whole exponent)
   const rowSource = bf16 ? new Uint8Array(values.buffer, values.byteOffset, 2 * n) : input;
   const period = contextual ? resolvePeriod(rowSource, wide ? 2 : 1, p.period) : p.period;
-  const out = new ByteWriter(64 + (n >> 2));
+  // room for the whole input: coded streams are rarely larger, and growing copies what was written
+  const out = new ByteWriter(64 + input.length);
   if (n === 0) {
     if (tail) out.byte(input[input.length - 1]);
     return { streams: [out.finish()], params: { ...p, period: Math.max(period, contextual ? 1 : 0), blockRows: Math.max(1, p.blockRows), lanes: Math.max(1, p.lanes), precision: Math.max(1, p.precision) } };
   }
-  const { alphabet, dense, counts } = remap(values, wide ? 65536 : 256);
+  let alphabet: Int32Array;
+  let dense: Dense;
+  let counts: Int32Array;
+  let mantissas: { alphabet: Int32Array; index: Int32Array } | null = null;
+  if (fields) {
+    const se = alphabetOf(fields.seCounts);
+    mantissas = alphabetOf(fields.manCounts);
+    ({ alphabet, counts } = se);
+    dense = lookUp(fields.se, se.index, encodeDense.dense(alphabet.length, n));
+  } else ({ alphabet, dense, counts } = remap(values, wide ? 65536 : 256, encodeDense));
   const A = alphabet.length;
   const check = new Uint8Array(4);
   new DataView(check.buffer).setUint32(0, adler32(input), true);
@@ -1212,8 +1477,8 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
       // rows, e.g. a wrong period, make them dearer than the symbols), judged on the sampled
       // columns: otherwise the nearest refs
       if (period >= MIN_REF_COLUMNS) {
-        const keySig = signatures(dense, s, A, KEY_COLUMNS);
-        const found = findRefs(keySig, signatures(dense, s, A, SCORE_COLUMNS), s, p.window, A);
+        const keySig = signatures(dense, s, A, KEY_COLUMNS, keySignatures);
+        const found = findRefs(keySig, signatures(dense, s, A, SCORE_COLUMNS, scoreSignatures), s, p.window, A);
         if ((sampledBits(keySig, refs, A) - sampledBits(keySig, found, A)) * period > refBits(found) * keySig.samples) {
           refs = found;
           explicitRefs = true;
@@ -1221,8 +1486,8 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
       }
     }
   }
-  const src: KeySource = { dense, refs, cols: period, alphabet: A };
-  const model = buildModel(src, p.precision || autoPrecision(A), refs ? undefined : counts);
+  const src: KeySource = { kind: "symbols", dense, refs, cols: period, alphabet: A };
+  const { model, index } = modelStream(src, p.precision || autoPrecision(A), refs ? undefined : counts);
   writeModel(out, alphabet, model, contextual);
   const sideBytes = out.length;
   if (p.context === "rowref") {
@@ -1230,16 +1495,16 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     if (explicitRefs) writeRefs(out, refs!);
   }
   const refBytes = out.length - sideBytes;
-  writeCore(out, encodeCore(s, model, src));
+  writeCore(out, encodeCore(s, model, src, index));
   let entropyBits = model.entropyBits;
-  if (man) {
-    const m = remap(man, 128);
-    const mSrc: KeySource = { dense: m.dense, refs: null, cols: period, alphabet: m.alphabet.length, explicit: { ids: mantissaContexts(values as Uint16Array, man, refs, period), space: MANTISSA_CONTEXTS } };
-    const mModel = buildModel(mSrc, autoPrecision(m.alphabet.length));
-    out.varint(mModel.precision);
-    writeModel(out, m.alphabet, mModel, true);
-    writeCore(out, encodeCore(s, mModel, mSrc));
-    entropyBits += mModel.entropyBits;
+  if (mantissas) {
+    const Am = mantissas.alphabet.length;
+    const mSrc: KeySource = { kind: "mantissas", x: raw as Uint16Array, refs, cols: period, alphabet: Am, index: mantissas.index };
+    const m = modelStream(mSrc, autoPrecision(Am));
+    out.varint(m.model.precision);
+    writeModel(out, mantissas.alphabet, m.model, true);
+    writeCore(out, encodeCore(s, m.model, mSrc, m.index));
+    entropyBits += m.model.entropyBits;
   }
   if (tail) out.byte(input[input.length - 1]);
   const stats = { entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.steps };
@@ -1284,7 +1549,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const r = new ByteReader(payload, "rans");
   const c4 = r.take(4);
   const check = (c4[0] | (c4[1] << 8) | (c4[2] << 16) | (c4[3] << 24)) >>> 0;
-  // direct slot tables take 8 bytes an entry (symbol and code)
+  // direct tables take at most 8 bytes an entry (up to 2 for a slot's symbol, 4 for a symbol's code)
   const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 8));
   const P = p.precision;
   const { alphabet, contextSpace, contextIds, start, scale, symbol, q } = readModel(r, n, wide ? 65536 : 256, contextual ? "symbols" : "none", P, info.cap, directLimit);
@@ -1308,37 +1573,28 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
       }
     }
   }
-  const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit);
-  const lanes = readCore(r, s);
+  // order-0 u8 and u16 streams decode straight to their values; context modes to dense indices (the contexts)
+  const toValues = !contextual && !bf16;
+  const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit, toValues ? alphabet : undefined, mainTables);
+  const lanes = readCore(r, s, mainWords);
   const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit) : null;
   if (tail) out[total - 1] = r.byte();
   if (r.remaining !== 0) corrupt(`${r.remaining} trailing bytes`);
-  if (!wide && !contextual && tables.direct) decodeFlat(s, tables, alphabet, lanes, out.subarray(0, n));
+  const elements = !wide ? out : LITTLE_ENDIAN ? new Uint16Array(out.buffer, out.byteOffset, n) : new Uint16Array(n);
+  if (toValues) decodeCore(s, tables, { refs: null, fixed: 0 }, lanes, elements);
   else {
-    const dense = denseArray(A, n);
-    if (!contextual && tables.direct) decodeFlat(s, tables, Int32Array.from(alphabet, (_, i) => i), lanes, dense);
-    else decodeCore(s, tables, refs, A, lanes, dense);
-    let values: ArrayLike<number> = alphabet;
-    let low: ((i: number) => number) | null = null;
+    const dense = decodeDense.dense(A, n);
+    decodeCore(s, tables, { refs, fixed: refs ? A : 0 }, lanes, dense);
     if (mantissas) {
       if (alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
-      const denseM = decodeMantissas(s, mantissas, refs, dense);
-      const mValues = mantissas.model.alphabet;
-      values = Int32Array.from(alphabet, (v) => v << 7);
-      low = (i) => mValues[denseM[i]];
-    }
-    if (wide && LITTLE_ENDIAN) {
-      const out16 = new Uint16Array(out.buffer, out.byteOffset, n);
-      if (low) for (let i = 0; i < n; i++) out16[i] = values[dense[i]] | low(i);
-      else for (let i = 0; i < n; i++) out16[i] = values[dense[i]];
-    } else if (wide)
-      for (let i = 0; i < n; i++) {
-        const v = values[dense[i]] | (low ? low(i) : 0);
-        out[2 * i] = v & 0xff;
-        out[2 * i + 1] = v >>> 8;
-      }
-    else for (let i = 0; i < n; i++) out[i] = values[dense[i]];
+      decodeMantissas(s, mantissas, refs, dense, alphabet, elements as Uint16Array);
+    } else lookUp(dense, alphabet, elements);
   }
+  if (wide && !LITTLE_ENDIAN)
+    for (let i = 0; i < n; i++) {
+      out[2 * i] = elements[i] & 0xff;
+      out[2 * i + 1] = elements[i] >>> 8;
+    }
   if (adler32(out) !== check) corrupt("checksum mismatch");
   return out;
 };
@@ -1354,25 +1610,15 @@ const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number,
   const precision = r.varint();
   if (precision < 1 || precision > MAX_PRECISION) corrupt(`mantissa precision ${precision}`);
   const model = readModel(r, n, 128, MANTISSA_CONTEXTS, precision, cap, directLimit);
-  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit);
-  return { model, tables, lanes: readCore(r, s) };
+  // decoded as the mantissa values: their class (the next rows' context) follows from them
+  const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit, model.alphabet, mantissaTables);
+  return { model, tables, lanes: readCore(r, s, mantissaWords) };
 };
 
-/** Decodes the mantissas (dense indices) with the contexts the decoded sign+exponent symbols (dense) give. */
-const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense): Dense => {
-  const n = dense.length;
-  const gate = new Uint8Array(n);
-  if (refs)
-    for (let r = 0, p = 0; p < n; r++) {
-      const back = refs[r] * s.cols;
-      const end = Math.min(n, p + s.cols);
-      if (back === 0) p = end;
-      else for (; p < end; p++) gate[p] = dense[p] === dense[p - back] ? 1 : 0;
-    }
-  const cls = Uint8Array.from(m.model.alphabet, mantissaClass);
-  const out = denseArray(m.model.alphabet.length, n);
-  decodeCore(s, m.tables, refs, 0, m.lanes, out, { gate, cls });
-  return out;
+/** Decodes the mantissas into the bf16 elements, their sign+exponent fields from the decoded symbols (dense). */
+const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense, alphabet: Int32Array, elements: Uint16Array): void => {
+  const high = Int32Array.from(alphabet, (v) => v << 7);
+  decodeCore(s, m.tables, { refs, fixed: 0, bf16: { se: dense, high } }, m.lanes, elements);
 };
 
 /** The same kernels in numpy, vectorised across lanes (one loop iteration per step). */

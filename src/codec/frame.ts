@@ -88,7 +88,8 @@ const writeTree = (w: ByteWriter, node: PipelineNode): void => {
 export const encodeFrame = (pipeline: PipelineNode, input: Uint8Array): EncodeResult => {
   const found: Leaf[] = [];
   const { resolved, stat } = encodeNode(pipeline, input, found);
-  const w = new ByteWriter(64);
+  // room for a typical header and all the payloads: growing would copy them
+  const w = new ByteWriter(64 + found.reduce((sum, leaf) => sum + leaf.payload.length, 0));
   w.byte(MAGIC[0]).byte(MAGIC[1]).byte(MAGIC[2]).byte(FORMAT_VERSION);
   writeTree(w, resolved);
   for (const leaf of found) w.varint(leaf.decodedLength).varint(leaf.payload.length);
