@@ -71,15 +71,22 @@ const replace: Mutation = (root, rng, limits) => {
   return replaceAt(root, site.path, refit(site, found.prim, found.params, site.node.children, rng));
 };
 
-/** A transform stage in front of a node, whose output that node accepts. */
-const insert: Mutation = (root, rng) => {
+/**
+ * A stage in front of a node: a transform whose output the node accepts, or a split with the node
+ * on its first output that the node accepts (random backends on the others), within the limits.
+ */
+const insert: Mutation = (root, rng, limits) => {
   const site = rng.pick(sites(root));
-  const found = randomPrimitiveFor(rng, "transform", site.input, 1, (p, params) => {
-    const [out] = outputTypes(p, params, site.input);
-    return !accepts(site.node.prim, site.node.params, out);
-  });
+  const kind = rng.pick(["transform", "split"] as const);
+  const budget = limits.maxNodes - nodeSize(root);
+  const found = randomPrimitiveFor(rng, kind, site.input, budget, (p, params) =>
+    !outputTypes(p, params, site.input).some((t) => accepts(site.node.prim, site.node.params, t)),
+  );
   if (!found) return undefined;
-  return replaceAt(root, site.path, makeNode(found.prim, found.params, [site.node]));
+  const outs = outputTypes(found.prim, found.params, site.input);
+  const at = outs.findIndex((t) => accepts(site.node.prim, site.node.params, t));
+  const children = outs.map((t, i) => (i === at ? site.node : randomBackend(rng, t)));
+  return replaceAt(root, site.path, makeNode(found.prim, found.params, children));
 };
 
 /** Removes a transform or split stage, keeping one child that accepts the stage's input. */

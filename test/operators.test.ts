@@ -48,6 +48,19 @@ describe("mutate", () => {
     for (const op of ["tweak", "replace", "insert", "delete", "swap-backend", "graft"] as const) assert.ok((seen.get(op) ?? 0) > 10, `${op}: ${seen.get(op)}`);
   });
 
+  it("inserts transforms and splits in front of a node, keeping it as a child", () => {
+    const rng = new Rng(5);
+    const root = canonicalize({ op: "rans", symbol: "bf16", context: "rowref" });
+    const kinds = new Set<string>();
+    for (let i = 0; i < 3000 && kinds.size < 2; i++) {
+      const { genome, operator } = mutate(root, rng);
+      if (operator !== "insert") continue;
+      assert.ok((genome.next ?? []).some((c) => genomeHash(c) === genomeHash(root)), `${JSON.stringify(genome)} keeps the rans node`);
+      kinds.add((genome.next ?? []).length > 1 ? "split" : "transform");
+    }
+    assert.deepEqual([...kinds].sort(), ["split", "transform"]);
+  });
+
   it("evolves every seed genome for a while without leaving the limits", () => {
     const rng = new Rng(3);
     const input = fc.sample(adversarialBytes, { numRuns: 1, seed: 9 })[0];
