@@ -88,14 +88,20 @@ const writeTree = (w: ByteWriter, node: PipelineNode): void => {
 export const encodeFrame = (pipeline: PipelineNode, input: Uint8Array): EncodeResult => {
   const found: Leaf[] = [];
   const { resolved, stat } = encodeNode(pipeline, input, found);
-  // room for a typical header and all the payloads: growing would copy them
-  const w = new ByteWriter(64 + found.reduce((sum, leaf) => sum + leaf.payload.length, 0));
+  const w = new ByteWriter(64);
   w.byte(MAGIC[0]).byte(MAGIC[1]).byte(MAGIC[2]).byte(FORMAT_VERSION);
   writeTree(w, resolved);
   for (const leaf of found) w.varint(leaf.decodedLength).varint(leaf.payload.length);
-  const headerBytes = w.length;
-  for (const leaf of found) w.bytes(leaf.payload);
-  return { frame: w.finish(), resolved, stats: stat, headerBytes };
+  const header = w.finish();
+  // the frame in memory of its exact size, the payloads copied once
+  const frame = new Uint8Array(found.reduce((sum, leaf) => sum + leaf.payload.length, header.length));
+  frame.set(header);
+  let at = header.length;
+  for (const leaf of found) {
+    frame.set(leaf.payload, at);
+    at += leaf.payload.length;
+  }
+  return { frame, resolved, stats: stat, headerBytes: header.length };
 };
 
 /** Maps a wire id to its primitive; the registry by default, an explicit table in gate tests. */
