@@ -458,6 +458,28 @@ describe("rans refuses damaged payloads", () => {
     });
   });
 
+  it("every single-bit flip of tiny bf16 payloads is refused, even where each mantissa context has one symbol (TS and Python)", () => {
+    // with one symbol a context codes alike at any scale: only the canonical scale 1 (and a nested
+    // stream of one value at precision 1) keeps a flipped precision from decoding unnoticed
+    const tiny = toBytes([0x3f80, 0x4000, 0x4080, 0x3f80, 0x4000, 0x4080, 0xbf80], true);
+    const flipped: Uint8Array[] = [];
+    for (const symbol of ["bf16", "bf16se"] as const)
+      for (const context of CONTEXTS) {
+        const r = encodeFrame(node(rans, params({ symbol, context })), tiny);
+        for (let i = r.headerBytes; i < r.frame.length; i++)
+          for (let bit = 1; bit < 256; bit <<= 1) {
+            const bad = r.frame.slice();
+            bad[i] ^= bit;
+            assert.throws(() => decodeFrame(bad), CodecError, `${symbol} ${context}: byte ${i - r.headerBytes} bit ${bit}`);
+            if (symbol === "bf16se" && context === "above") flipped.push(bad);
+          }
+      }
+    runPython(flipped.map((frame) => ({ decode: frame }))).forEach((res, i) => {
+      assert.equal(res.ok, false, `flip #${i} decoded in Python`);
+      if (!res.ok) assert.notEqual(res.reason, "crash", `flip #${i}: ${res.message}`);
+    });
+  });
+
   it("a payload claiming more symbols or words than the stream allows is refused quickly", () => {
     const data = toBytes(Array.from({ length: 4000 }, (_, i) => (i * 7) % 13), false);
     for (const context of CONTEXTS) {

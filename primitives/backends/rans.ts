@@ -66,7 +66,9 @@
  *   gaps-1 (ids 0..A, A = fixed)) | per used context (k_c - 1) | per context (P - P_c) |
  *   per context its k_c symbol indices as s0, gaps-1 | per context (q - 1) of its first k_c - 1
  *   symbols (the last gets 2^P_c minus the others, >= 1). Frequencies are f = q << (P - P_c):
- *   each context has its own scale P_c <= P, chosen by the encoder for size.
+ *   each context has its own scale P_c <= P, chosen by the encoder for size; a context of one
+ *   symbol has P_c = 1, and a plain stream of one value P = 1 (its coding is the same at any
+ *   scale: one scale keeps a damaged precision from decoding unnoticed).
  *
  * Encoder choices (not part of the format; TS and Python make the same ones, in integer
  * arithmetic, so their outputs are byte-identical): auto schedules take about TARGET_STEPS steps
@@ -1120,7 +1122,7 @@ const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: 
   if (a < 1 || a > Math.min(m, space)) corrupt(`nested alphabet of ${a}`);
   const alphabet = readAscending(r, a, space, "nested alphabet");
   const precision = r.varint();
-  if (precision > MAX_PRECISION || 2 ** precision < a) corrupt(`nested precision ${precision} for ${a} symbols`);
+  if (precision > MAX_PRECISION || 2 ** precision < a || (a === 1 && precision !== 1)) corrupt(`nested precision ${precision} for ${a} symbols`);
   const q = new Int32Array(a);
   let rest = 2 ** precision;
   for (let i = 0; i < a - 1; i++) {
@@ -1415,7 +1417,8 @@ const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "
   const scale = new Int32Array(used);
   for (let u = 0; u < used; u++) {
     const drop = side.varint();
-    if (drop > P || 2 ** (P - drop) < start[u + 1] - start[u]) corrupt(`context scale ${P - drop}`);
+    const k = start[u + 1] - start[u];
+    if (drop > P || 2 ** (P - drop) < k || (k === 1 && P - drop !== 1)) corrupt(`context scale ${P - drop} for ${k} symbols`);
     scale[u] = P - drop;
   }
   const symbol = new Int32Array(start[used]);
@@ -2518,7 +2521,7 @@ def _rans_read_plain(r, max_count, space, direct_limit):
         _rans_corrupt("nested alphabet of %d" % a)
     alphabet = _rans_read_ascending(r, a, space, "nested alphabet")
     precision = r.varint()
-    if precision > 16 or (1 << precision) < a:
+    if precision > 16 or (1 << precision) < a or (a == 1 and precision != 1):
         _rans_corrupt("nested precision %d for %d symbols" % (precision, a))
     q = np.zeros(a, np.int64)
     rest = 1 << precision
@@ -2813,8 +2816,8 @@ def _rans_read_model(r, n, space, contexts_kind, P, cap, direct_limit):
     if (drop > P).any():
         _rans_corrupt("context scale over the precision")
     scale = P - drop
-    if ((np.int64(1) << scale) < k).any():
-        _rans_corrupt("context scale too small for its symbols")
+    if ((np.int64(1) << scale) < k).any() or ((k == 1) & (scale != 1)).any():
+        _rans_corrupt("context scale too small for its symbols, or not 1 for one symbol")
     K = int(k.sum())
     starts = np.concatenate([[0], np.cumsum(k)[:-1]])
     seg = np.repeat(np.arange(used), k)
