@@ -2226,6 +2226,7 @@ class _RansTables(object):
         """specs: (precision, contexts, space, k, scale, symbol, q, classes or None[, se]) of each
         stream; direct_limit: the largest direct table of one stream."""
         self.precision, self.idle, self.hold, self.shift, self.base, self.context_mask = [], [], [], [], [], []
+        self.space = []
         parts = []
         top = 0
         for spec in specs:
@@ -2256,6 +2257,7 @@ class _RansTables(object):
             self.shift.append(shift)
             self.base.append(base)
             self.context_mask.append(15 << precision)
+            self.space.append(space)
             top = base + regions * M
         self.dtype = np.int32 if max([top] + [int(p[2].max()) for p in parts]) < (1 << 31) else np.int64
         self.direct = top <= direct_limit * len(specs)
@@ -2381,9 +2383,21 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             first = tables.base[gg] >> Pg
             sadd_of = np.full(first + se_size + 2, (_RANS_MANTISSA_CONTEXTS * se_size) << P, tables.dtype)
             sadd_of[first:first + se_size] = (np.arange(se_size) * _RANS_MANTISSA_CONTEXTS) << P
-            sadd_take = sadd_of.take
             g_shift = np.full(L, Pg, tables.dtype)
             region = np.empty(L, np.intp)
+            sadd_slots = tables.direct
+            if sadd_slots:
+                # direct tables: by the slot stream g decodes from (its last), one take a step; its
+                # idle region (order-0: at symbol 1's offset) idle
+                at = tables.base[gg]
+                idle_at = at + (tables.space[gg] << Pg)
+                by_slot = np.empty(tables.co.size, tables.dtype)
+                by_slot[at:idle_at] = sadd_of.take(tables.co[at:idle_at] >> Pg, mode="wrap")
+                by_slot[idle_at:] = sadd_of[-1]
+                sadd_take = by_slot.take
+                g_e = e[gg * L:(gg + 1) * L]
+            else:
+                sadd_take = sadd_of.take
             # before the first decoded step every lane is idle
             sadd = np.full(L, sadd_of[-1], tables.dtype)
     for i in range(N):
@@ -2416,8 +2430,11 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             equal(g_ctx, g_dests[i], same)
             mul(same, cmask, gm)
         if sadd is not None:
-            rshift(g_dests[i], g_shift, region)
-            sadd_take(region, None, sadd, "wrap")
+            if sadd_slots:
+                sadd_take(g_e, None, sadd, "wrap")
+            else:
+                rshift(g_dests[i], g_shift, region)
+                sadd_take(region, None, sadd, "wrap")
         rshift(x, shift, x)
         mul(x, f, x)
         add(x, b, x)
