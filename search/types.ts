@@ -72,7 +72,8 @@ const permutation = byWidth(transform(WORDS, (t) => t), transform(["u8", "bits"]
 const fields = (accepts: readonly StreamType[]): Signature => split(accepts, () => ["bits", "u8", "opaque"]);
 
 const TABLE: Readonly<Record<string, (p: Params) => Signature>> = {
-  // backends: general-purpose coders take anything; rANS models symbols of its width
+  // backends: general-purpose coders take anything; rANS models symbols of its width (u16, bf16
+  // and bf16se symbols are 2-byte words: bf16 and u16 streams)
   store: () => backend(ANY),
   zstd: () => backend(ANY),
   lz4: () => backend(ANY),

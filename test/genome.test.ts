@@ -103,6 +103,15 @@ describe("random genomes", () => {
         assert.ok(accepts(s.node.prim, s.node.params, s.input), `${s.node.prim.name} on ${s.input}`);
   });
 
+  it("rANS with bf16 or bf16se symbols takes 16-bit words (bf16, u16), not bytes", () => {
+    const rans = PRIMITIVES.find((p) => p.name === "rans")!;
+    for (const symbol of ["bf16", "bf16se"]) {
+      const params = { ...rans.defaults(), symbol };
+      assert.ok(accepts(rans, params, "bf16") && accepts(rans, params, "u16"), symbol);
+      assert.ok(!accepts(rans, params, "u8") && !accepts(rans, params, "opaque"), symbol);
+    }
+  });
+
   it("are deterministic: same seed, same genomes", () => {
     const run = (seed: number) => {
       const rng = new Rng(seed);

@@ -138,7 +138,7 @@ describe("neighbours (the local search's moves)", () => {
     const g = canonicalize({ op: "rans", symbol: "bf16", context: "rowref" });
     const found = neighbours(g, new Rng(1));
     const changed = found.map((n) => edits(g, n).map(([k, , to]) => `${k.slice(2)}=${to}`).join(","));
-    for (const want of ["symbol=u16", "context=none", "context=above", "window=65534", "window=32767"]) assert.ok(changed.includes(want), `${want} in ${changed}`);
+    for (const want of ["symbol=u16", "symbol=bf16se", "context=none", "context=above", "window=65534", "window=32767"]) assert.ok(changed.includes(want), `${want} in ${changed}`);
     assert.ok(!changed.some((c) => /^(period|blockRows|lanes|precision)=/.test(c)), `auto parameters stay auto: ${changed}`);
     assert.ok(!changed.includes("symbol=u8"), "byte symbols do not fit bf16 words (search/types.ts)");
   });

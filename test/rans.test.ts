@@ -3,14 +3,15 @@
  * generated and real streams, the cost and step count of the default schedule, byte-identical
  * encodes in TypeScript and Python, and refusal of damaged payloads (CodecError, never another
  * exception) in both. Cross decoding of valid frames is also covered by the registry test
- * (primitives.test.ts).
+ * (primitives.test.ts). bf16se (mantissa contexts split by the element's own sign+exponent) has
+ * its own round trips, cross-language frames and size bounds against bf16.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import rans, { ransEncodeWithStats, type RansParams } from "../primitives/backends/rans.js";
-import { encodeFrame, toJson } from "../src/codec/index.js";
+import { decodeFrame, encodeFrame, toJson } from "../src/codec/index.js";
 import { CodecError } from "../src/codec/errors.js";
 import type { Params } from "../src/codec/primitive.js";
 import { adversarialBytes, bf16Tensor } from "./support/data.js";
@@ -19,8 +20,8 @@ import { runPython } from "./support/python.js";
 
 const ACTIVATIONS = new URL("../../../shared/activations/", import.meta.url);
 const CONTEXTS = ["none", "above", "rowref"] as const;
-const SYMBOLS = ["u8", "u16", "bf16"] as const;
-/** The modes whose symbols are whole values (bf16 splits each element into two coded symbols). */
+const SYMBOLS = ["u8", "u16", "bf16", "bf16se"] as const;
+/** The modes whose symbols are whole values (bf16 and bf16se split each element into two coded symbols). */
 const WORD_SYMBOLS = ["u8", "u16"] as const;
 const KIB = 1024;
 
@@ -302,7 +303,8 @@ describe("rans encodes byte-identically in TypeScript and Python", () => {
         se[i] = (v >>> 7) & 0xff;
         se[i + 1] = v >>> 15;
       }
-      for (const context of CONTEXTS) inputs.push([params({ symbol: "u16", context }), se], [params({ symbol: "u8", context }), raw], [params({ symbol: "bf16", context }), raw]);
+      for (const context of CONTEXTS)
+        inputs.push([params({ symbol: "u16", context }), se], [params({ symbol: "u8", context }), raw], [params({ symbol: "bf16", context }), raw], [params({ symbol: "bf16se", context }), raw]);
     }
     const frames = inputs.map(([p, data]) => encodeFrame(node(rans, p), data).frame);
     const results = runPython(inputs.map(([p, data]) => ({ encode: data, pipeline: toJson(node(rans, p)) })));
@@ -311,6 +313,93 @@ describe("rans encodes byte-identically in TypeScript and Python", () => {
       equalBytes(res.bytes, frames[i], `frame #${i} (${JSON.stringify(inputs[i][0])}, ${inputs[i][1].length} bytes)`);
     });
   });
+});
+
+/**
+ * A bf16 tensor whose mantissas depend on their exponent, as low-bits(4) leaves it (the low 4
+ * mantissa bits clear): the top 3 mantissa bits fall across the binade for odd exponents and rise
+ * for even ones. Exponents lie around a per-column centre (8 binades), or with `wide` anywhere in
+ * 1..100 (with both signs, about 200 distinct sign+exponents).
+ */
+const exponentMantissaTensor = (seed: number, rows: number, cols: number, wide: boolean): Uint8Array => {
+  const rnd = random(seed);
+  const centre = Int32Array.from({ length: cols }, () => 110 + Math.floor(rnd() * 12));
+  const ratio = Float64Array.from({ length: 256 }, (_, e) => (e % 2 ? 0.5 : 1.5) * (0.9 + 0.2 * rnd()));
+  const v = new Uint16Array(rows * cols);
+  for (let i = 0; i < v.length; i++) {
+    const e = wide ? 1 + Math.floor(rnd() * 100) : centre[i % cols] + geometric(rnd, 0.6, 8);
+    v[i] = (rnd() < 0.5 ? 0x8000 : 0) | (e << 7) | (geometric(rnd, ratio[e], 8) << 4);
+  }
+  return new Uint8Array(v.buffer);
+};
+
+const distinctSignExponents = (data: Uint8Array): number => new Set(symbolsOf(data, true).map((x) => x >>> 7)).size;
+
+describe("rans bf16se: mantissa contexts split by the element's own sign+exponent", () => {
+  const bf16se = (rans.arbitrary as fc.Arbitrary<RansParams>).map((p) => ({ ...p, symbol: "bf16se" as const }));
+  const data = fc.oneof(adversarialBytes, bf16Tensor(64, 48));
+
+  it("round-trips adversarial bytes (specials, odd lengths, empty) and bf16 tensors, any params, roomy and tight caps", () =>
+    check(
+      fc.property(bf16se, data, (p, input) => {
+        const { frame } = encodeFrame(node(rans, p), input);
+        equalBytes(decodeFrame(frame), input, "frame round trip");
+        const { streams, params: resolved } = rans.encode(input, p);
+        equalBytes(decode(streams[0], resolved, input.length), input, "roomy cap");
+        equalBytes(decode(streams[0], resolved, input.length, input.length + streams[0].length + 64), input, "tight cap");
+      }),
+      200,
+    ));
+
+  it("Python decodes TypeScript frames, TypeScript decodes Python frames, and the encoders agree byte for byte", () => {
+    const inputs: Array<[RansParams, Uint8Array]> = fc.sample(fc.tuple(bf16se, data), { numRuns: 60, seed: 8 });
+    // over 120 sign+exponents: the encoders' mantissa keys go by position, the decoders search
+    // (small) or use 9A-region direct tables (large)
+    for (const [rows, cols] of [[256, 256], [512, 512]])
+      for (const context of CONTEXTS) inputs.push([params({ symbol: "bf16se", context }), exponentMantissaTensor(rows, rows, cols, true)]);
+    for (const context of CONTEXTS) inputs.push([params({ symbol: "bf16se", context }), exponentMantissaTensor(3, 200, 160, false)]);
+    const frames = inputs.map(([p, input]) => encodeFrame(node(rans, p), input).frame);
+    const results = runPython([
+      ...inputs.map(([p, input]) => ({ encode: input, pipeline: toJson(node(rans, p)) })),
+      ...frames.map((frame) => ({ decode: frame })),
+    ]);
+    inputs.forEach(([p, input], i) => {
+      const what = `#${i} (${JSON.stringify(p)}, ${input.length} bytes)`;
+      const encoded = results[i];
+      const decoded = results[inputs.length + i];
+      if (!encoded.ok) throw new Error(`python encode ${what} failed: ${encoded.message}`);
+      if (!decoded.ok) throw new Error(`python decode ${what} failed: ${decoded.message}`);
+      equalBytes(encoded.bytes, frames[i], `python frame ${what}`);
+      equalBytes(decoded.bytes, input, `python decode of the TypeScript frame ${what}`);
+      equalBytes(decodeFrame(encoded.bytes), input, `TypeScript decode of the Python frame ${what}`);
+    });
+  });
+
+  /** bf16se's payload is at most bf16's plus a small allowance for its larger mantissa tables (0.2% + 64 bytes). */
+  const assertNoLarger = (input: Uint8Array, context: RansParams["context"], what: string): void => {
+    const plain = ransEncodeWithStats(input, params({ symbol: "bf16", context })).payload.length;
+    const { payload, params: resolved } = ransEncodeWithStats(input, params({ symbol: "bf16se", context }));
+    equalBytes(decode(payload, resolved, input.length), input, `${what} round trip`);
+    assert.ok(payload.length <= 1.002 * plain + 64, `${what} ${context}: bf16se ${payload.length} bytes, bf16 ${plain}`);
+  };
+
+  it("is no larger than bf16 (plus a small table allowance) where the mantissas depend on the exponent", () =>
+    check(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 128, max: 256 }), fc.integer({ min: 128, max: 320 }), fc.constantFrom(...CONTEXTS), (seed, rows, cols, context) =>
+        assertNoLarger(exponentMantissaTensor(seed, rows, cols, false), context, `${rows}x${cols} seed ${seed}`),
+      ),
+      12,
+    ));
+
+  it("and so with over 120 distinct sign+exponents (9A contexts: key spaces past the coder's tables by key)", () =>
+    check(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 256, max: 512 }), fc.integer({ min: 128, max: 320 }), fc.constantFrom(...CONTEXTS), (seed, rows, cols, context) => {
+        const input = exponentMantissaTensor(seed, rows, cols, true);
+        assert.ok(distinctSignExponents(input) > 120, "many sign+exponents");
+        assertNoLarger(input, context, `${rows}x${cols} seed ${seed}`);
+      }),
+      8,
+    ));
 });
 
 type Damage = { readonly kind: "flip"; readonly at: readonly number[] } | { readonly kind: "truncate"; readonly keep: number } | { readonly kind: "extend"; readonly tail: Uint8Array };
@@ -366,6 +455,28 @@ describe("rans refuses damaged payloads", () => {
     results.forEach((res, i) => {
       assert.equal(res.ok, false, `frame #${i} decoded despite damage`);
       if (!res.ok) assert.notEqual(res.reason, "crash", `frame #${i}: ${res.message}`);
+    });
+  });
+
+  it("every single-bit flip of tiny bf16 payloads is refused, even where each mantissa context has one symbol (TS and Python)", () => {
+    // with one symbol a context codes alike at any scale: only the canonical scale 1 (and a nested
+    // stream of one value at precision 1) keeps a flipped precision from decoding unnoticed
+    const tiny = toBytes([0x3f80, 0x4000, 0x4080, 0x3f80, 0x4000, 0x4080, 0xbf80], true);
+    const flipped: Uint8Array[] = [];
+    for (const symbol of ["bf16", "bf16se"] as const)
+      for (const context of CONTEXTS) {
+        const r = encodeFrame(node(rans, params({ symbol, context })), tiny);
+        for (let i = r.headerBytes; i < r.frame.length; i++)
+          for (let bit = 1; bit < 256; bit <<= 1) {
+            const bad = r.frame.slice();
+            bad[i] ^= bit;
+            assert.throws(() => decodeFrame(bad), CodecError, `${symbol} ${context}: byte ${i - r.headerBytes} bit ${bit}`);
+            if (symbol === "bf16se" && context === "above") flipped.push(bad);
+          }
+      }
+    runPython(flipped.map((frame) => ({ decode: frame }))).forEach((res, i) => {
+      assert.equal(res.ok, false, `flip #${i} decoded in Python`);
+      if (!res.ok) assert.notEqual(res.reason, "crash", `flip #${i}: ${res.message}`);
     });
   });
 

@@ -4,8 +4,9 @@
  *
  * Symbols: u8 = one per byte; u16 = one per little-endian byte pair (an odd last byte is carried
  * raw); bf16 = one per bfloat16 element x (u16 LE): the symbol is its sign+exponent x >> 7, and
- * its mantissa x & 0x7f is coded in a second section (below). Symbols are remapped to dense
- * indices 0..A-1 (A = distinct values, sorted ascending).
+ * its mantissa x & 0x7f is coded in a second section (below); bf16se = bf16 with the mantissa
+ * contexts split by the element's own sign+exponent too. Symbols are remapped to dense indices
+ * 0..A-1 (A = distinct values, sorted ascending).
  *
  * Schedule. Context modes see the n symbols as rows of C = period columns (the last row may be
  * partial); order-0 mode sees rows of C = lanes columns. With B = min(blockRows, rows), rows form
@@ -44,13 +45,16 @@
  *          lengths b = 2..16 in turn the low b - 1 bits of the refs of that length, in row order,
  *          packed b - 1 bits each MSB-first and zero-padded to a byte           (rowref only)
  *   core:  the main stream's lane section
- *   mantissas (bf16 only): varint P_m | plain(model varints of the mantissas, context ids 0..8) |
- *          core of the mantissas on the same schedule, refs and lanes. A mantissa's context is
- *          0 where its row has no context row (ref 0, order-0) or the context row's
- *          sign+exponent differs from its own, else 1 + (context row's mantissa >> 4): near-
- *          repeated rows repeat the top mantissa bits too. The decoder decodes all the
- *          sign+exponent symbols first, then the mantissas.
- *   tail:  the odd last input byte (u16 and bf16 only)
+ *   mantissas (bf16, bf16se): varint P_m | plain(model varints of the mantissas, context ids
+ *          0..8, bf16se 0..9A-1) | core of the mantissas on the same schedule, refs and lanes.
+ *          A mantissa's class is 0 where its row has no context row (ref 0, order-0) or the
+ *          context row's sign+exponent differs from its own, else 1 + (context row's mantissa
+ *          >> 4): near-repeated rows repeat the top mantissa bits too. Its context id is the
+ *          class (bf16), or 9 * s + class with s the dense index of its own sign+exponent in the
+ *          main alphabet (bf16se: within a binade the density of the mantissas follows the
+ *          exponent, e.g. falls across it for Gaussian-like values). The decoder decodes all
+ *          the sign+exponent symbols first, then the mantissas.
+ *   tail:  the odd last input byte (u16, bf16 and bf16se only)
  * plain(values) = varint m | if m > 0: varint a | a distinct values ascending as v0, then
  *   (v_i - v_(i-1) - 1) | varint P | (q_i - 1) for i < a-1 (q_(a-1) = 2^P - sum) | varint lanes |
  *   core of an order-0 stream of m symbols with that one table (frequency q_i of value i).
@@ -62,18 +66,22 @@
  *   gaps-1 (ids 0..A, A = fixed)) | per used context (k_c - 1) | per context (P - P_c) |
  *   per context its k_c symbol indices as s0, gaps-1 | per context (q - 1) of its first k_c - 1
  *   symbols (the last gets 2^P_c minus the others, >= 1). Frequencies are f = q << (P - P_c):
- *   each context has its own scale P_c <= P, chosen by the encoder for size.
+ *   each context has its own scale P_c <= P, chosen by the encoder for size; a context of one
+ *   symbol has P_c = 1, and a plain stream of one value P = 1 (its coding is the same at any
+ *   scale: one scale keeps a damaged precision from decoding unnoticed).
  *
  * Encoder choices (not part of the format; TS and Python make the same ones, in integer
  * arithmetic, so their outputs are byte-identical): auto schedules take about TARGET_STEPS steps
  * (blocks / groups of rows when there are more rows than that, else sub-steps); nested streams
  * take PLAIN_STEPS steps; auto precision is 11 bits (small numpy slot tables), up to 13 for
- * alphabets over 64 symbols; rowref candidates are, for each row, the nearest row of the
- * previous group and the last two rows before its group that agree with it on each pair of 48
- * sampled columns; the candidate agreeing with it on most of 128 sampled columns wins (nearest
- * on ties), and the refs are kept only when they save more than they cost over the nearest refs
- * on the 48 columns (rows of 16 columns or more); per-context scales minimise coded size plus
- * table size (fixed-point log2).
+ * alphabets over 64 symbols; the mantissa precision P_m is auto for bf16 and
+ * min(auto, max(8, ceil(log2 Am) + 4)) for bf16se (Am = distinct mantissas: the decoder's direct
+ * tables have 9A regions of 2^P_m slots, kept small); rowref candidates are, for each row, the
+ * nearest row of the previous group and the last two rows before its group that agree with it on
+ * each pair of 48 sampled columns; the candidate agreeing with it on most of 128 sampled columns
+ * wins (nearest on ties), and the refs are kept only when they save more than they cost over
+ * the nearest refs on the 48 columns (rows of 16 columns or more); per-context scales minimise
+ * coded size plus table size (fixed-point log2).
  */
 import fc from "fast-check";
 import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
@@ -378,13 +386,23 @@ type Dense = Uint8Array | Uint16Array;
  * key ctx * alphabet + dense[p] with ctx the symbol refs[r] rows up (refs[r] = 0: the fixed context
  * A); no refs: key = dense[p] (order-0). The bf16 mantissas come from the elements x themselves:
  * ctx is their context id (see mantissaClass: the class of the mantissa of the element refs[r]
- * rows up where its sign+exponent is the same), the symbol the dense index of x & 0x7f.
+ * rows up where its sign+exponent is the same; bf16se: plus 9 * se[p], the dense sign+exponent of
+ * the element itself), the symbol the dense index of x & 0x7f; `contexts` context ids (9 or 9A).
  */
 type KeySource =
   | { readonly kind: "symbols"; readonly dense: Dense; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number }
-  | { readonly kind: "mantissas"; readonly x: Uint16Array; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number; readonly index: Int32Array };
+  | {
+      readonly kind: "mantissas";
+      readonly x: Uint16Array;
+      readonly se: Dense | null;
+      readonly contexts: number;
+      readonly refs: Int32Array | null;
+      readonly cols: number;
+      readonly alphabet: number;
+      readonly index: Int32Array;
+    };
 
-const keySpace = (src: KeySource): number => (src.kind === "mantissas" ? MANTISSA_CONTEXTS : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
+const keySpace = (src: KeySource): number => (src.kind === "mantissas" ? src.contexts : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
 const streamLength = (src: KeySource): number => (src.kind === "mantissas" ? src.x.length : src.dense.length);
 
 /*
@@ -401,6 +419,9 @@ const mantissaKey = (x: Uint16Array, p: number, back: number, pick: number): num
   return ((mantissaClass(above & 0x7f) & agree & pick) << 7) | (x[p] & 0x7f);
 };
 
+/** bf16se: the context id also holds 9 * the element's own dense sign+exponent. */
+const mantissaSeKey = (x: Uint16Array, se: Dense, p: number, back: number, pick: number): number => mantissaKey(x, p, back, pick) + se[p] * (MANTISSA_CONTEXTS << 7);
+
 /**
  * Row r's distance to its context row in positions (0: none, then pick = 0) and the context of a
  * row without one (`fixed`: A, or 0 in order-0 and for the mantissas).
@@ -414,12 +435,14 @@ const countKeys = (src: KeySource): Int32Array => {
   const cols = src.refs ? src.cols : n;
   if (src.kind === "mantissas") {
     // by context and mantissa value first, then by key
-    const byValue = new Int32Array(MANTISSA_CONTEXTS << 7);
-    const { x, alphabet, index } = src;
+    const byValue = new Int32Array(src.contexts << 7);
+    const { x, se, alphabet, index } = src;
     for (let r = 0, p = 0; p < n; r++) {
       const back = rowBack(src, r);
       const pick = back > 0 ? -1 : 0;
-      for (const end = Math.min(n, p + cols); p < end; p++) byValue[mantissaKey(x, p, back, pick)]++;
+      const end = Math.min(n, p + cols);
+      if (se) for (; p < end; p++) byValue[mantissaSeKey(x, se, p, back, pick)]++;
+      else for (; p < end; p++) byValue[mantissaKey(x, p, back, pick)]++;
     }
     const table = new Int32Array(keySpace(src));
     for (let k = 0; k < byValue.length; k++) if (byValue[k] > 0) table[(k >>> 7) * alphabet + index[k & 0x7f]] = byValue[k];
@@ -447,16 +470,24 @@ interface PairIndex {
   readonly pairOf: Int32Array | null;
 }
 
-/** Each position's pair, from the pairs of the keys. */
-const pairsByPosition = (src: KeySource & { kind: "symbols" }, keyPair: Int32Array): Int32Array => {
-  const { dense, alphabet } = src;
-  const n = dense.length;
+/** Each position's pair, from the pairs of the keys (of the mantissas: as mantissaKey / mantissaSeKey). */
+const pairsByPosition = (src: KeySource, keyPair: Int32Array): Int32Array => {
+  const n = streamLength(src);
+  const cols = src.refs ? src.cols : n;
   const pairOf = new Int32Array(n);
   for (let r = 0, p = 0; p < n; r++) {
     const back = rowBack(src, r);
     const pick = back > 0 ? -1 : 0;
-    const fixed = rowFixed(src, back);
-    for (const end = Math.min(n, p + (src.refs ? src.cols : n)); p < end; p++) pairOf[p] = keyPair[symbolKey(dense, p, back, pick, fixed, alphabet)];
+    const end = Math.min(n, p + cols);
+    if (src.kind === "symbols") {
+      const { dense, alphabet } = src;
+      const fixed = rowFixed(src, back);
+      for (; p < end; p++) pairOf[p] = keyPair[symbolKey(dense, p, back, pick, fixed, alphabet)];
+    } else {
+      const { x, se } = src;
+      if (se) for (; p < end; p++) pairOf[p] = keyPair[mantissaSeKey(x, se, p, back, pick)];
+      else for (; p < end; p++) pairOf[p] = keyPair[mantissaKey(x, p, back, pick)];
+    }
   }
   return pairOf;
 };
@@ -480,10 +511,12 @@ const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array)
       }
     const model = pairModel(keys, counts, alphabet, maxPrecision);
     if (src.kind === "mantissas") {
+      // by raw key (context id << 7 | mantissa): bf16se's 9A contexts may make that too many
       const byKey = keyPair;
-      keyPair = new Int32Array(MANTISSA_CONTEXTS << 7).fill(-1);
+      keyPair = new Int32Array(src.contexts << 7).fill(-1);
       for (let k = 0; k < keyPair.length; k++) keyPair[k] = byKey[(k >>> 7) * alphabet + src.index[k & 0x7f]];
-    } else if (table.length > KEY_CODER_MAX) return { model, index: { keyPair: null, pairOf: pairsByPosition(src, keyPair) } };
+    }
+    if (keyPair.length > KEY_CODER_MAX) return { model, index: { keyPair: null, pairOf: pairsByPosition(src, keyPair) } };
     return { model, index: { keyPair, pairOf: null } };
   }
   // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
@@ -585,6 +618,11 @@ const mantissaRowCoder = (coder: Float64Array, P: number, states: Float64Array, 
   return w;
 };
 
+const mantissaSeRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, x: Uint16Array, se: Dense, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
+  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, mantissaSeKey(x, se, base + g, back, pick), words, w);
+  return w;
+};
+
 const pairRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, pairOf: Int32Array, base: number, lane0: number, end: number, w: number): number => {
   for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, pairOf[base + g], words, w);
   return w;
@@ -644,7 +682,8 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex)
         const back = rowBack(src, r);
         const pick = back > 0 ? -1 : 0;
         if (!keyPair) w = pairRowCoder(coder, P, states, words, pairOf!, base, lane0, end, w);
-        else if (src.kind === "mantissas") w = mantissaRowCoder(coder, P, states, words, src.x, base, back, pick, lane0, end, w);
+        else if (src.kind === "mantissas")
+          w = src.se ? mantissaSeRowCoder(coder, P, states, words, src.x, src.se, base, back, pick, lane0, end, w) : mantissaRowCoder(coder, P, states, words, src.x, base, back, pick, lane0, end, w);
         else w = symbolRowCoder(coder, P, states, words, src.dense, src.alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
       }
     }
@@ -873,12 +912,13 @@ const checkEnd = (input: LaneInput, wp: number, limits: number): void => {
  * itself, or `fixed` where a row has no context row (refs[row] = 0, or no refs: order-0). With
  * `bf16`, the output is the bf16 elements and the symbols are their mantissas: each element is
  * high[se[p]] (its decoded sign+exponent, shifted) | its mantissa, and the context is the class
- * of the context row's mantissa where the sign+exponent fields agree, else 0.
+ * of the context row's mantissa where the sign+exponent fields agree, else 0, plus stride * se[p]
+ * (stride 0 for bf16, 9 for bf16se).
  */
 interface RowContexts {
   readonly refs: Int32Array | null;
   readonly fixed: number;
-  readonly bf16?: { readonly se: Dense; readonly high: Int32Array };
+  readonly bf16?: { readonly se: Dense; readonly high: Int32Array; readonly stride: number };
 }
 
 /*
@@ -915,7 +955,7 @@ const symbolRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array,
 };
 
 /** bf16 mantissas, written straight into the elements (see RowContexts). */
-const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, stride: number, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
   const mask = (1 << P) - 1;
   let bad = 0;
   for (let g = 0; g < end; g++) {
@@ -923,11 +963,12 @@ const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Arra
     const l = lane0 + g;
     const y = states[l];
     const slot = y & mask;
-    const h = high[se[p]];
+    const s = se[p];
+    const h = high[s];
     const above = elements[p - back];
     // all ones where the sign+exponent fields agree
     const agree = (((h ^ above) >>> 7) - 1) >> 31;
-    const c = mantissaClass(above & 0x7f) & agree & pick;
+    const c = (mantissaClass(above & 0x7f) & agree & pick) + Math.imul(s, stride);
     const sym = slotSymbol[(c << P) | slot];
     const code = symbolCode[(c << B) | sym];
     bad |= code & (code << 16);
@@ -953,7 +994,7 @@ const searchRow = (tables: DecodeTables, rc: RowContexts, states: Int32Array, ou
     const slot = y & mask;
     const h = bf16 ? bf16.high[bf16.se[p]] : 0;
     let c = back === 0 ? fixed : out[p - back];
-    if (bf16) c = back > 0 && (c ^ h) >>> 7 === 0 ? mantissaClass(c & 0x7f) : 0;
+    if (bf16) c = (back > 0 && (c ^ h) >>> 7 === 0 ? mantissaClass(c & 0x7f) : 0) + bf16.stride * bf16.se[p];
     const o = ordinal[c];
     if (o < 0) corrupt(`unused context at symbol ${p}`);
     let lo = start[o];
@@ -1000,7 +1041,7 @@ const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: L
         else {
           const { slotSymbol, symbolCode, symbolBits: B } = direct;
           const next = bf16
-            ? mantissaRow(slotSymbol, symbolCode, P, B, states, out as Uint16Array, bf16.se, bf16.high, base, back, pick, lane0, end, words, wp, allow)
+            ? mantissaRow(slotSymbol, symbolCode, P, B, states, out as Uint16Array, bf16.se, bf16.high, bf16.stride, base, back, pick, lane0, end, words, wp, allow)
             : symbolRow(slotSymbol, symbolCode, P, B, states, out, base, back, pick, back > 0 ? 0 : fixed, lane0, end, words, wp, allow);
           if (next < 0) corrupt(`unused context in row ${r}`);
           wp = next;
@@ -1081,7 +1122,7 @@ const readPlain = (r: ByteReader, maxCount: number, space: number, directLimit: 
   if (a < 1 || a > Math.min(m, space)) corrupt(`nested alphabet of ${a}`);
   const alphabet = readAscending(r, a, space, "nested alphabet");
   const precision = r.varint();
-  if (precision > MAX_PRECISION || 2 ** precision < a) corrupt(`nested precision ${precision} for ${a} symbols`);
+  if (precision > MAX_PRECISION || 2 ** precision < a || (a === 1 && precision !== 1)) corrupt(`nested precision ${precision} for ${a} symbols`);
   const q = new Int32Array(a);
   let rest = 2 ** precision;
   for (let i = 0; i < a - 1; i++) {
@@ -1307,9 +1348,9 @@ const agreement = (sig: Signatures, words: Uint32Array | null, r: number, c: num
 
 const params = {
   symbol: oneOf(
-    ["u8", "u16", "bf16"],
+    ["u8", "u16", "bf16", "bf16se"],
     "u8",
-    "symbol size: bytes, little-endian byte pairs, or bfloat16 elements (sign+exponent as the symbols, then the mantissas under the context row's); an odd tail byte is kept raw",
+    "symbol size: bytes, little-endian byte pairs, or bfloat16 elements (sign+exponent as the symbols, then the mantissas under the context row's; bf16se: and under their own sign+exponent); an odd tail byte is kept raw",
   ),
   context: oneOf(["none", "above", "rowref"], "rowref", "order-0, the symbol one row up, or the same column of a per-row reference row"),
   period: periodParam("row length (symbols)"),
@@ -1319,7 +1360,7 @@ const params = {
   precision: int(0, MAX_PRECISION, 0, "largest frequency scale in bits (raised if a context needs more); 0 = auto"),
 };
 
-export type RansParams = { symbol: "u8" | "u16" | "bf16"; context: "none" | "above" | "rowref"; period: number; window: number; blockRows: number; lanes: number; precision: number };
+export type RansParams = { symbol: "u8" | "u16" | "bf16" | "bf16se"; context: "none" | "above" | "rowref"; period: number; window: number; blockRows: number; lanes: number; precision: number };
 
 /** The model as varints, in a nested order-0 stream (see the layout: model varints). */
 const writeModel = (out: ByteWriter, alphabet: Int32Array, model: Model, contextual: boolean): void => {
@@ -1376,7 +1417,8 @@ const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "
   const scale = new Int32Array(used);
   for (let u = 0; u < used; u++) {
     const drop = side.varint();
-    if (drop > P || 2 ** (P - drop) < start[u + 1] - start[u]) corrupt(`context scale ${P - drop}`);
+    const k = start[u + 1] - start[u];
+    if (drop > P || 2 ** (P - drop) < k || (k === 1 && P - drop !== 1)) corrupt(`context scale ${P - drop} for ${k} symbols`);
     scale[u] = P - drop;
   }
   const symbol = new Int32Array(start[used]);
@@ -1404,9 +1446,14 @@ const symbolsOf = (input: Uint8Array, wide: boolean): Dense => {
   return out;
 };
 
-/** bf16 mode: mantissa context ids are 0 (no context row, or another sign+exponent there) and 1 + the top 3 bits of its mantissa there. */
+/**
+ * bf16 mode: mantissa classes (context ids) are 0 (no context row, or another sign+exponent there)
+ * and 1 + the top 3 bits of its mantissa there; bf16se: context ids 9 * (own dense sign+exponent) + class.
+ */
 const MANTISSA_CONTEXTS = 9;
 const mantissaClass = (m: number): number => 1 + (m >> 4);
+/** The mantissa precision: auto (bf16, so its frames stay as they were), at most max(8, ceil(log2 Am) + 4) bits for bf16se (9A regions of 2^P_m slots in its direct tables). */
+const mantissaPrecision = (alphabet: number, se: boolean): number => (se ? Math.min(autoPrecision(alphabet), Math.max(8, ceilLog2(alphabet) + 4)) : autoPrecision(alphabet));
 
 /** bf16: each element's sign+exponent (x >> 7), and the counts of those and of the mantissas (x & 0x7f). */
 const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; manCounts: Int32Array } => {
@@ -1424,7 +1471,7 @@ const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; m
 
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
   const wide = p.symbol !== "u8";
-  const bf16 = p.symbol === "bf16";
+  const bf16 = p.symbol === "bf16" || p.symbol === "bf16se";
   const raw = symbolsOf(input, wide);
   // bf16: the main symbols are sign+exponent (element >> 7); the mantissas follow in their own section
   const fields = bf16 ? splitFields(raw as Uint16Array) : null;
@@ -1499,8 +1546,9 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   let entropyBits = model.entropyBits;
   if (mantissas) {
     const Am = mantissas.alphabet.length;
-    const mSrc: KeySource = { kind: "mantissas", x: raw as Uint16Array, refs, cols: period, alphabet: Am, index: mantissas.index };
-    const m = modelStream(mSrc, autoPrecision(Am));
+    const se = p.symbol === "bf16se";
+    const mSrc: KeySource = { kind: "mantissas", x: raw as Uint16Array, se: se ? dense : null, contexts: MANTISSA_CONTEXTS * (se ? A : 1), refs, cols: period, alphabet: Am, index: mantissas.index };
+    const m = modelStream(mSrc, mantissaPrecision(Am, se));
     out.varint(m.model.precision);
     writeModel(out, mantissas.alphabet, m.model, true);
     writeCore(out, encodeCore(s, m.model, mSrc, m.index));
@@ -1531,7 +1579,8 @@ const sideBytesMax = (n: number): number => 64 + 10 * 5 * (n + 1);
 
 const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: number; decodedLength: number }): Uint8Array => {
   const wide = p.symbol !== "u8";
-  const bf16 = p.symbol === "bf16";
+  const bf16 = p.symbol === "bf16" || p.symbol === "bf16se";
+  const stride = p.symbol === "bf16se" ? MANTISSA_CONTEXTS : 0;
   const total = info.decodedLength;
   const n = wide ? total >>> 1 : total;
   const tail = total - n * (wide ? 2 : 1);
@@ -1554,6 +1603,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const P = p.precision;
   const { alphabet, contextSpace, contextIds, start, scale, symbol, q } = readModel(r, n, wide ? 65536 : 256, contextual ? "symbols" : "none", P, info.cap, directLimit);
   const A = alphabet.length;
+  if (bf16 && alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
   let s: Schedule;
   let refs: Int32Array | null = null;
   if (!contextual) s = flatSchedule(n, p.lanes);
@@ -1577,7 +1627,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const toValues = !contextual && !bf16;
   const tables = buildDecodeTables(P, contextIds, contextSpace, start, scale, symbol, q, directLimit, toValues ? alphabet : undefined, mainTables);
   const lanes = readCore(r, s, mainWords);
-  const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit) : null;
+  const mantissas = bf16 ? readMantissaSection(r, s, n, info.cap, directLimit, MANTISSA_CONTEXTS * (stride ? A : 1)) : null;
   if (tail) out[total - 1] = r.byte();
   if (r.remaining !== 0) corrupt(`${r.remaining} trailing bytes`);
   const elements = !wide ? out : LITTLE_ENDIAN ? new Uint16Array(out.buffer, out.byteOffset, n) : new Uint16Array(n);
@@ -1585,10 +1635,8 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   else {
     const dense = decodeDense.dense(A, n);
     decodeCore(s, tables, { refs, fixed: refs ? A : 0 }, lanes, dense);
-    if (mantissas) {
-      if (alphabet[A - 1] >= 512) corrupt(`sign+exponent symbol ${alphabet[A - 1]} above 9 bits`);
-      decodeMantissas(s, mantissas, refs, dense, alphabet, elements as Uint16Array);
-    } else lookUp(dense, alphabet, elements);
+    if (mantissas) decodeMantissas(s, mantissas, refs, dense, alphabet, stride, elements as Uint16Array);
+    else lookUp(dense, alphabet, elements);
   }
   if (wide && !LITTLE_ENDIAN)
     for (let i = 0; i < n; i++) {
@@ -1606,19 +1654,20 @@ interface MantissaSection {
   readonly lanes: LaneInput;
 }
 
-const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number, directLimit: number): MantissaSection => {
+/** `contexts`: how many context ids there are (9, bf16se 9A). */
+const readMantissaSection = (r: ByteReader, s: Schedule, n: number, cap: number, directLimit: number, contexts: number): MantissaSection => {
   const precision = r.varint();
   if (precision < 1 || precision > MAX_PRECISION) corrupt(`mantissa precision ${precision}`);
-  const model = readModel(r, n, 128, MANTISSA_CONTEXTS, precision, cap, directLimit);
+  const model = readModel(r, n, 128, contexts, precision, cap, directLimit);
   // decoded as the mantissa values: their class (the next rows' context) follows from them
   const tables = buildDecodeTables(precision, model.contextIds, model.contextSpace, model.start, model.scale, model.symbol, model.q, directLimit, model.alphabet, mantissaTables);
   return { model, tables, lanes: readCore(r, s, mantissaWords) };
 };
 
-/** Decodes the mantissas into the bf16 elements, their sign+exponent fields from the decoded symbols (dense). */
-const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense, alphabet: Int32Array, elements: Uint16Array): void => {
+/** Decodes the mantissas into the bf16 elements, their sign+exponent fields from the decoded symbols (dense); stride: see RowContexts. */
+const decodeMantissas = (s: Schedule, m: MantissaSection, refs: Int32Array | null, dense: Dense, alphabet: Int32Array, stride: number, elements: Uint16Array): void => {
   const high = Int32Array.from(alphabet, (v) => v << 7);
-  decodeCore(s, m.tables, { refs, fixed: 0, bf16: { se: dense, high } }, m.lanes, elements);
+  decodeCore(s, m.tables, { refs, fixed: 0, bf16: { se: dense, high, stride } }, m.lanes, elements);
 };
 
 /** The same kernels in numpy, vectorised across lanes (one loop iteration per step). */
@@ -1865,11 +1914,12 @@ def _rans_grid(v, rows, cols):
     return g
 
 
-def _rans_keys(dense, refs, cols, alphabet, man=None):
+def _rans_keys(dense, refs, cols, alphabet, man=None, se=False):
     """Context key of every position: ctx * alphabet + symbol (ctx = the symbol refs[row] rows up,
     or alphabet where refs is 0). With man (bf16 mantissas), also each mantissa's key
-    128 * context id + mantissa (the id as mantissaContexts in rans.ts: 1 + the top 3 mantissa bits
-    of the context row's element where its sign+exponent equals this one's, else 0)."""
+    128 * context id + mantissa (the id as mantissaKey in rans.ts: its class, 1 + the top 3 mantissa
+    bits of the context row's element where its sign+exponent equals this one's, else 0; se
+    (bf16se): plus 9 * its own dense sign+exponent)."""
     n = dense.size
     rows = refs.size
     grid = _rans_grid(dense, rows, cols)
@@ -1886,7 +1936,12 @@ def _rans_keys(dense, refs, cols, alphabet, man=None):
         ids >>= 4
         ids += 1
         ids *= same
-        man_keys = ids.astype(np.uint16)
+        if se:
+            man_keys = grid.astype(np.uint32)
+            man_keys *= _RANS_MANTISSA_CONTEXTS
+            man_keys += ids
+        else:
+            man_keys = ids.astype(np.uint16)
         man_keys <<= 7
         man_keys |= man_g
         man_keys = man_keys.reshape(-1)[:n]
@@ -2077,16 +2132,20 @@ def _rans_encode_lanes(streams):
     return cores
 
 
-def _rans_mantissa_model(keys):
+def _rans_mantissa_model(keys, contexts, se):
     """The bf16 mantissa model from the mantissa keys (128 * context id + mantissa): the alphabet,
-    the model (context ids 0..8, dense symbols) and the encoder stream (over those keys)."""
-    space = _RANS_MANTISSA_CONTEXTS * 128
+    the model (context ids 0..contexts-1, dense symbols) and the encoder stream (over those keys).
+    se (bf16se): its precision is at most max(8, ceil(log2 A) + 4) (small decoder tables)."""
+    space = contexts * 128
     table = _rans_count(keys, space)
-    present = table.reshape(_RANS_MANTISSA_CONTEXTS, 128).any(axis=0)
+    present = table.reshape(contexts, 128).any(axis=0)
     alphabet = np.flatnonzero(present)
     A = alphabet.size
     raw = np.flatnonzero(table)
-    m = _rans_build_model((raw >> 7) * A + (np.cumsum(present) - 1)[raw & 127], table[raw], A, _rans_auto_precision(A))
+    precision = _rans_auto_precision(A)
+    if se:
+        precision = min(precision, max(8, _rans_ceil_log2(A) + 4))
+    m = _rans_build_model((raw >> 7) * A + (np.cumsum(present) - 1)[raw & 127], table[raw], A, precision)
     return alphabet, m, _rans_stream(m, keys, space, raw)
 
 
@@ -2159,22 +2218,27 @@ class _RansTables(object):
     symbols get the idle offset, which the decoder refuses at the end. Direct tables when small, else
     a search over the pairs. With classes (the bf16 mantissas, at base 0), a decoded symbol's offset
     is (symbol << 4 | classes[symbol]) << P: its class is the context it gives (offset &
-    context_mask), the rest the symbol."""
+    context_mask), the rest the symbol. With se as well (bf16se: space = 9A, ids 9 * s + class),
+    the regions 9A..9A+8 are all idle (the decoder adds 9A << P to an idle lane's class), an
+    unused context's symbols have class 0, and idle history rows (hold) hold 0."""
 
     def __init__(self, specs, direct_limit):
-        """specs: (precision, contexts, space, k, scale, symbol, q, classes or None) of each stream;
-        direct_limit: the largest direct table of one stream."""
-        self.precision, self.idle, self.shift, self.base, self.context_mask = [], [], [], [], []
+        """specs: (precision, contexts, space, k, scale, symbol, q, classes or None[, se]) of each
+        stream; direct_limit: the largest direct table of one stream."""
+        self.precision, self.idle, self.hold, self.shift, self.base, self.context_mask = [], [], [], [], [], []
+        self.space = []
         parts = []
         top = 0
-        for precision, contexts, space, k, scale, symbol, q, classes in specs:
+        for spec in specs:
+            precision, contexts, space, k, scale, symbol, q, classes = spec[:8]
+            se = len(spec) > 8 and spec[8]
             M = 1 << precision
             base = -(-top // M) * M
-            regions = space + 1
+            regions = space + (_RANS_MANTISSA_CONTEXTS if se else 1)
             idle = base + space * M
             shift = precision + (4 if classes is not None else 0)
             # a symbol of an unused context: the idle region as its context, no symbol as its output
-            unused = idle if classes is None else idle | (classes.size << shift)
+            unused = idle if classes is None else (classes.size << shift) if se else idle | (classes.size << shift)
             # pairs by region: a used context's symbols, one identity pair for any other region
             seg = np.repeat(np.arange(k.size), k)
             starts = np.concatenate([[0], np.cumsum(k)[:-1]])
@@ -2189,9 +2253,11 @@ class _RansTables(object):
             parts.append((base - top, pf, pco))
             self.precision.append(precision)
             self.idle.append(idle)
+            self.hold.append(0 if se else idle)
             self.shift.append(shift)
             self.base.append(base)
             self.context_mask.append(15 << precision)
+            self.space.append(space)
             top = base + regions * M
         self.dtype = np.int32 if max([top] + [int(p[2].max()) for p in parts]) < (1 << 31) else np.int64
         self.direct = top <= direct_limit * len(specs)
@@ -2226,10 +2292,12 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     call a step serves both): streams[k] = (lane input, lag, src, fixed offset) with the tables'
     stream k. Stream k decodes step st at iteration st + lag (a stream whose contexts depend on what
     another decodes lags it by a step); src[t]: the cube row of each slot's context row at level t
-    (R: fixed, R + 1: idle; None: order-0, all fixed). With gate = (k, g), stream k (the bf16
-    mantissas: tables with classes) takes its context row's class only where stream g (the
-    sign+exponents, lag 0) decoded the symbol of its own context (the context row's), else the
-    fixed context 0. Returns each stream's history: the offsets it decoded by step ([steps, slots,
+    (R: fixed, R + 1: idle; None: order-0, all fixed). With gate = (k, g, classes, A), stream k
+    (the bf16 mantissas: tables with classes) takes, if classes, its context row's class only where
+    stream g (the sign+exponents, lag 0) decoded the symbol of its own context (the context row's),
+    else the fixed context 0; with A > 0 (bf16se) it adds 9 * s << P to that (s: the symbol stream g
+    decoded at the same step, the iteration before; 9A for an idle lane, whose region 9A + class
+    is idle). Returns each stream's history: the offsets it decoded by step ([steps, slots,
     width])."""
     K, L = len(streams), s.lanes
     W = K * L
@@ -2244,8 +2312,8 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     st = np.arange(N)
     for k, (lanes, lag, src, fixed) in enumerate(streams):
         H[extra + 3 * k:extra + 3 * k + 2] = fixed
-        H[extra + 3 * k + 1, s.cols - (s.sub - 1) * s.width:] = tables.idle[k]
-        H[extra + 3 * k + 2] = tables.idle[k]
+        H[extra + 3 * k + 1, s.cols - (s.sub - 1) * s.width:] = tables.hold[k]
+        H[extra + 3 * k + 2] = tables.hold[k]
         step = np.minimum(np.maximum(st - lag, 0), s.steps - 1)
         t, j = step // s.sub, step % s.sub
         c = src[t] if src is not None else np.full((N, s.slots), R)
@@ -2298,15 +2366,40 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     ctx_rows = list(rows)
     iteration = H[:extra].reshape(N, K * s.slots * s.width)
     dests = list(iteration)
+    gm = sadd = None
     if gate is not None:
-        gk, gg = gate
+        gk, gg, classes, se_size = gate
         gated = ctx_flat[gk * L:(gk + 1) * L]
         g_ctx = ctx_flat[gg * L:(gg + 1) * L]
         g_dests = list(iteration[:, gg * L:(gg + 1) * L])
-        same = np.empty(L, bool)
-        cmask = np.full(L, tables.context_mask[gk], tables.dtype)
-        # before the first decoded step the gate is the class mask (keeps the idle context)
-        gm = cmask.copy()
+        if classes:
+            same = np.empty(L, bool)
+            cmask = np.full(L, tables.context_mask[gk], tables.dtype)
+            # before the first decoded step the gate is the class mask (keeps the idle context)
+            gm = cmask.copy()
+        if se_size:
+            # 9 * s << P by decoded offset >> P_g (s < A: region s; anything else: idle, 9A)
+            P, Pg = tables.precision[gk], tables.precision[gg]
+            first = tables.base[gg] >> Pg
+            sadd_of = np.full(first + se_size + 2, (_RANS_MANTISSA_CONTEXTS * se_size) << P, tables.dtype)
+            sadd_of[first:first + se_size] = (np.arange(se_size) * _RANS_MANTISSA_CONTEXTS) << P
+            g_shift = np.full(L, Pg, tables.dtype)
+            region = np.empty(L, np.intp)
+            sadd_slots = tables.direct
+            if sadd_slots:
+                # direct tables: by the slot stream g decodes from (its last), one take a step; its
+                # idle region (order-0: at symbol 1's offset) idle
+                at = tables.base[gg]
+                idle_at = at + (tables.space[gg] << Pg)
+                by_slot = np.empty(tables.co.size, tables.dtype)
+                by_slot[at:idle_at] = sadd_of.take(tables.co[at:idle_at] >> Pg, mode="wrap")
+                by_slot[idle_at:] = sadd_of[-1]
+                sadd_take = by_slot.take
+                g_e = e[gg * L:(gg + 1) * L]
+            else:
+                sadd_take = sadd_of.take
+            # before the first decoded step every lane is idle
+            sadd = np.full(L, sadd_of[-1], tables.dtype)
     for i in range(N):
         for k in starts.get(i, ()):
             thr[k * L:(k + 1) * L] = _RANS_LOW
@@ -2317,8 +2410,10 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         else:
             limited = None
         H.take(ctx_rows[i], axis=0, out=ctx)
-        if gate is not None:
+        if gm is not None:
             band(gated, gm, gated)
+        if sadd is not None:
+            add(gated, sadd, gated)
         for row, col, idle in fixes.get(i, ()):
             ctx[row, col:] = idle
         dest = dests[i]
@@ -2330,10 +2425,16 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             co_take(e, None, dest, "wrap")
         else:
             tables.lookup(e, f, b, dest)
-        if gate is not None:
+        if gm is not None:
             # the gate of the next iteration: did stream g decode its context's symbol?
             equal(g_ctx, g_dests[i], same)
             mul(same, cmask, gm)
+        if sadd is not None:
+            if sadd_slots:
+                sadd_take(g_e, None, sadd, "wrap")
+            else:
+                rshift(g_dests[i], g_shift, region)
+                sadd_take(region, None, sadd, "wrap")
         rshift(x, shift, x)
         mul(x, f, x)
         add(x, b, x)
@@ -2437,7 +2538,7 @@ def _rans_read_plain(r, max_count, space, direct_limit):
         _rans_corrupt("nested alphabet of %d" % a)
     alphabet = _rans_read_ascending(r, a, space, "nested alphabet")
     precision = r.varint()
-    if precision > 16 or (1 << precision) < a:
+    if precision > 16 or (1 << precision) < a or (a == 1 and precision != 1):
         _rans_corrupt("nested precision %d for %d symbols" % (precision, a))
     q = np.zeros(a, np.int64)
     rest = 1 << precision
@@ -2613,7 +2714,8 @@ def _rans_model_side(alphabet, m, contextual):
 
 def enc_rans(data, p):
     wide = p["symbol"] != "u8"
-    bf16 = p["symbol"] == "bf16"
+    bf16 = p["symbol"] in ("bf16", "bf16se")
+    se_ctx = p["symbol"] == "bf16se"
     values, tail = _rans_values(data, wide)
     man = None
     if bf16:
@@ -2642,6 +2744,11 @@ def enc_rans(data, p):
         block_rows = max(1, p["blockRows"])
         s = _rans_flat(n, lanes)
         keys, man_keys = dense, man
+        if se_ctx:
+            # context id 9 * (dense sign+exponent): the class is 0 throughout
+            man_keys = dense.astype(np.uint32)
+            man_keys *= _RANS_MANTISSA_CONTEXTS << 7
+            man_keys |= man
     else:
         blocked = p["context"] == "above"
         auto_rows, auto_lanes = _rans_auto_schedule(n, period, blocked)
@@ -2660,12 +2767,12 @@ def enc_rans(data, p):
                 gain = (_rans_sampled_bits(key_sig, refs, A) - _rans_sampled_bits(key_sig, found, A)) * period
                 if gain > _rans_ref_bits(found) * key_sig.shape[1]:
                     refs, explicit = found, True
-        keys, man_keys = _rans_keys(dense, refs, period, A, man)
+        keys, man_keys = _rans_keys(dense, refs, period, A, man, se_ctx)
     space = (A + 1) * A if contextual else A
     m = _rans_build_model(*_rans_pair_counts(keys, space), A, precision)
     streams = [_rans_stream(m, keys, space)]
     if bf16:
-        man_alphabet, man_model, man_stream = _rans_mantissa_model(man_keys)
+        man_alphabet, man_model, man_stream = _rans_mantissa_model(man_keys, _RANS_MANTISSA_CONTEXTS * (A if se_ctx else 1), se_ctx)
         streams.append(man_stream)
     # the sign+exponent and mantissa lanes run side by side, and so do the nested streams' lanes
     cores = _rans_encode_lanes([(s,) + stream for stream in streams])
@@ -2726,8 +2833,8 @@ def _rans_read_model(r, n, space, contexts_kind, P, cap, direct_limit):
     if (drop > P).any():
         _rans_corrupt("context scale over the precision")
     scale = P - drop
-    if ((np.int64(1) << scale) < k).any():
-        _rans_corrupt("context scale too small for its symbols")
+    if ((np.int64(1) << scale) < k).any() or ((k == 1) & (scale != 1)).any():
+        _rans_corrupt("context scale too small for its symbols, or not 1 for one symbol")
     K = int(k.sum())
     starts = np.concatenate([[0], np.cumsum(k)[:-1]])
     seg = np.repeat(np.arange(used), k)
@@ -2750,19 +2857,20 @@ def _rans_read_model(r, n, space, contexts_kind, P, cap, direct_limit):
     return alphabet, contexts, context_space, k, scale, symbol, q
 
 
-def _rans_read_mantissas(r, s, n, cap, direct_limit):
-    """The bf16 mantissa section: precision, model (context ids 0..8), lanes; the alphabet, the
-    tables' spec and the lane input."""
+def _rans_read_mantissas(r, s, n, cap, direct_limit, se_size):
+    """The bf16 mantissa section: precision, model (context ids 0..8; bf16se, se_size = A > 0:
+    0..9A-1), lanes; the alphabet, the tables' spec and the lane input."""
     P = r.varint()
     if P < 1 or P > 16:
         _rans_corrupt("mantissa precision %d" % P)
-    alphabet, contexts, space, k, scale, symbol, q = _rans_read_model(r, n, 128, _RANS_MANTISSA_CONTEXTS, P, cap, direct_limit)
-    return alphabet, (P, contexts, space, k, scale, symbol, q, 1 + (alphabet >> 4)), _rans_read_core(r, s)
+    alphabet, contexts, space, k, scale, symbol, q = _rans_read_model(r, n, 128, _RANS_MANTISSA_CONTEXTS * max(1, se_size), P, cap, direct_limit)
+    return alphabet, (P, contexts, space, k, scale, symbol, q, 1 + (alphabet >> 4), se_size > 0), _rans_read_core(r, s)
 
 
 def dec_rans(streams, p, info):
     wide = p["symbol"] != "u8"
-    bf16 = p["symbol"] == "bf16"
+    bf16 = p["symbol"] in ("bf16", "bf16se")
+    se_ctx = p["symbol"] == "bf16se"
     total = info.n
     n = total // 2 if wide else total
     tail = total - (2 * n if wide else n)
@@ -2781,6 +2889,8 @@ def dec_rans(streams, p, info):
     P = p["precision"]
     alphabet, contexts, context_space, k, scale, symbol, q = _rans_read_model(r, n, 65536 if wide else 256, "symbols" if contextual else "none", P, info.cap, direct_limit)
     A = alphabet.size
+    if bf16 and alphabet[-1] >= 512:
+        _rans_corrupt("sign+exponent symbol above 9 bits")
     spec = (P, contexts, context_space, k, scale, symbol, q, None)
     if not contextual:
         s = _rans_flat(n, p["lanes"])
@@ -2817,11 +2927,13 @@ def dec_rans(streams, p, info):
     lanes = _rans_read_core(r, s)
     fixed = A << P if contextual else 0
     if bf16:
-        # the mantissas (tables at base 0) decode a step behind the sign+exponents, which gate their contexts
-        man_alphabet, man_spec, man_lanes = _rans_read_mantissas(r, s, n, info.cap, direct_limit)
+        # the mantissas (tables at base 0) decode a step behind the sign+exponents, which gate their
+        # contexts (and with bf16se give their context ids' 9 * s)
+        se_size = A if se_ctx else 0
+        man_alphabet, man_spec, man_lanes = _rans_read_mantissas(r, s, n, info.cap, direct_limit, se_size)
         tables = _RansTables([man_spec, spec], direct_limit)
         hist = _rans_decode_lanes(s, tables, [(man_lanes, 1, src, 0), (lanes, 0, src, tables.base[1] + fixed)],
-                                  (0, 1) if contextual else None)
+                                  (0, 1, contextual, se_size) if contextual or se_ctx else None)
         se = 1
     else:
         tables = _RansTables([spec], direct_limit)
@@ -2831,8 +2943,6 @@ def dec_rans(streams, p, info):
     if out is None:
         _rans_corrupt("a symbol uses an unused context")
     if bf16:
-        if alphabet[-1] >= 512:
-            _rans_corrupt("sign+exponent symbol above 9 bits")
         man = _rans_output(s, hist[0], tables, 0, man_alphabet.astype("<u2"), n)
         if man is None:
             _rans_corrupt("a mantissa uses an unused context")
@@ -2851,13 +2961,13 @@ export default definePrimitive({
   id: 8,
   name: "rans",
   kind: "backend",
-  summary: "interleaved rANS, order-0 or conditioned on the row above / a reference row (u8, u16 or bf16 symbols)",
-  layout: "check | plain(model varints) | rowref: refs kind, plain(row refs) | lanes: warm-up steps, start states, u16 words | bf16: mantissa model and lanes | odd tail byte",
+  summary: "interleaved rANS, order-0 or conditioned on the row above / a reference row (u8, u16, bf16 or bf16se symbols)",
+  layout: "check | plain(model varints) | rowref: refs kind, plain(row refs) | lanes: warm-up steps, start states, u16 words | bf16, bf16se: mantissa model and lanes | odd tail byte",
   params,
   encode,
   decode,
   arbitrary: fc.record({
-    symbol: fc.constantFrom("u8" as const, "u16" as const, "bf16" as const),
+    symbol: fc.constantFrom("u8" as const, "u16" as const, "bf16" as const, "bf16se" as const),
     context: fc.constantFrom("none" as const, "above" as const, "rowref" as const),
     period: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 }), periodArbitrary.filter((v) => v <= PERIOD_MAX)),
     window: fc.integer({ min: 1, max: 12 }),

@@ -40,7 +40,14 @@ const closedWithStore = (name: string): PipelineNode => {
   return { prim, params, children: Array.from({ length: prim.arity(params) }, () => ({ prim: store, params: {}, children: [] })) };
 };
 
+/** Modes of a primitive its defaults do not reach (the same primitive id with other parameters). */
+const MODES: Readonly<Record<string, unknown>> = {
+  "rans-bf16se": { op: "rans", symbol: "bf16se" },
+  "low-bits-4-rans-bf16se": { op: "low-bits", bits: 4, next: [{ op: "rans", symbol: "bf16se" }, { op: "store" }] },
+};
+
 export const vectorCases = (): VectorCase[] => [
   ...PRIMITIVES.map((p) => ({ name: `prim-${p.id}-${p.name}`, pipeline: toJson(closedWithStore(p.name)) })),
   ...Object.entries(BUILTIN_PIPELINES).map(([name, b]) => ({ name: `builtin-${name}`, pipeline: toJson(parsePipeline(b.json)) })),
+  ...Object.entries(MODES).map(([name, json]) => ({ name: `mode-${name}`, pipeline: toJson(parsePipeline(json)) })),
 ];
