@@ -17,6 +17,7 @@ export const u16View = (b: Uint8Array): Uint16Array => {
 /** Packs the low `k` bits (1..32) of each value, MSB-first, into ceil(len*k/8) bytes. */
 export const packBits = (values: ArrayLike<number>, k: number): Uint8Array => {
   const out = new Uint8Array(Math.ceil((values.length * k) / 8));
+  if (8 % k === 0) return packWhole(values, k, out);
   let acc = 0; // holds < 8 pending bits above `bits`
   let bits = 0;
   let o = 0;
@@ -43,8 +44,28 @@ export const packBits = (values: ArrayLike<number>, k: number): Uint8Array => {
   return out;
 };
 
+/** packBits for k = 1, 2, 4, 8: whole values per byte, no bit accumulator. */
+const packWhole = (values: ArrayLike<number>, k: number, out: Uint8Array): Uint8Array => {
+  const n = values.length;
+  const perByte = 8 / k;
+  const mask = (1 << k) - 1;
+  for (let o = 0, i = 0; o < out.length; o++) {
+    let b = 0;
+    for (let j = 0; j < perByte; j++, i++) b = (b << k) | (i < n ? values[i] & mask : 0);
+    out[o] = b;
+  }
+  return out;
+};
+
 /** Inverse of packBits for `count` values; `packed` must be exactly ceil(count*k/8) bytes. */
 export const unpackBits = (packed: Uint8Array, count: number, k: number, out: Uint32Array | Uint16Array | Uint8Array): void => {
+  if (8 % k === 0) {
+    const perByte = 8 / k;
+    const mask = (1 << k) - 1;
+    for (let i = 0, p = 0; i < count; p++)
+      for (let shift = 8 - k; shift >= 0 && i < count; shift -= k, i++) out[i] = (packed[p] >>> shift) & mask;
+    return;
+  }
   let acc = 0;
   let bits = 0;
   let p = 0;

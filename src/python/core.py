@@ -84,10 +84,25 @@ def _unpack7(packed, count):
     return x.astype(">u8").view(np.uint8)[:count]
 
 
+def _pack_byte_fractions(values, k):
+    """pack_bits for k in 2, 4, 8 (whole values per byte) in byte arithmetic."""
+    g = 8 // k
+    n = values.size
+    v = np.zeros(-(-n // g) * g, np.uint8)
+    np.bitwise_and(values, (1 << k) - 1, out=v[:n], casting="unsafe")
+    v = v.reshape(-1, g)
+    out = v[:, 0] << np.uint8(8 - k) if g > 1 else v[:, 0].copy()
+    for j in range(1, g):
+        out |= v[:, j] << np.uint8(8 - k * (j + 1))
+    return out
+
+
 def pack_bits(values, k):
     """Low k bits (1..32) of each value, MSB-first, zero-padded to whole bytes (as the TS kernel)."""
     if k == 7:
         return _pack7(np.asarray(values))
+    if k in (2, 4, 8):
+        return _pack_byte_fractions(np.asarray(values), k)
     values = np.asarray(values, dtype=np.uint64)
     if k == 1:
         return np.packbits(values.astype(np.uint8) & 1)
@@ -118,6 +133,13 @@ def unpack_bits(packed, count, k):
         return np.unpackbits(packed, count=count).astype(np.uint32)
     if k == 7:
         return _unpack7(packed, count).astype(np.uint32)
+    if k in (2, 4, 8):
+        g = 8 // k
+        vals = np.empty((need, g), np.uint32)
+        for j in range(g):
+            np.right_shift(packed, 8 - k * (j + 1), out=vals[:, j], casting="unsafe")
+        vals &= np.uint32((1 << k) - 1)
+        return vals.reshape(-1)[:count]
     g = 8 // math.gcd(k, 8)
     if g * k <= 64:
         nb = g * k // 8
