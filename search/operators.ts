@@ -4,6 +4,7 @@
  * canonical genome within the limits, different from its parent(s) whenever any edit is possible.
  */
 import { parsePipeline, toJson, type PipelineNode } from "../src/codec/pipeline.js";
+import { PRIMITIVES, primitiveByName } from "../primitives/index.js";
 import type { Params } from "../src/codec/primitive.js";
 import {
   DEFAULT_LIMITS,
@@ -144,17 +145,25 @@ const accept = (child: PipelineNode | undefined, parentTypeErrors: number, limit
 };
 
 /**
- * Every genome one parameter away from `g`, in a fixed order: each other value of an enum, the
- * nearby values of an int (nearbyValues) and the default of a parameter that has left it. The
- * edited node keeps its children where they still fit (random backends elsewhere, from `rng`);
- * results obey the mutations' rules (limits, no new type errors, different from g).
+ * Every genome one edit away from `g`, in a fixed order: first each parameter changed (each other
+ * value of an enum, the nearby values of an int (nearbyValues), the default of a parameter that
+ * has left it; the edited node keeps its children where they still fit, random backends elsewhere,
+ * from `rng`), then each stage removed (a transform or split replaced by a child that takes its
+ * input), then each stage inserted in front of a node (every transform and split with default
+ * parameters that has an output the node takes; `store` on its other outputs). Results obey the
+ * mutations' rules (limits, no new type errors, different from g).
  */
 export const neighbours = (g: Genome, rng: Rng, limits: Limits = DEFAULT_LIMITS): Genome[] => {
   const root = parsePipeline(g);
   const errors = typeErrors(root).length;
   const hashes = [genomeHash(g)];
   const out = new Map<string, Genome>();
-  for (const site of sites(root)) {
+  const add = (edited: PipelineNode): void => {
+    const genome = accept(edited, errors, limits, hashes);
+    if (genome) out.set(genomeHash(genome), genome);
+  };
+  const all = sites(root);
+  for (const site of all) {
     const { prim, params } = site.node;
     for (const [key, spec] of Object.entries(prim.params)) {
       const current = params[key];
@@ -162,12 +171,22 @@ export const neighbours = (g: Genome, rng: Rng, limits: Limits = DEFAULT_LIMITS)
       if (current !== spec.default && !values.includes(spec.default)) values.push(spec.default);
       for (const value of values) {
         const next = { ...params, [key]: value };
-        if (!accepts(prim, next, site.input)) continue;
-        const genome = accept(replaceAt(root, site.path, refit(site, prim, next, site.node.children, rng)), errors, limits, hashes);
-        if (genome) out.set(genomeHash(genome), genome);
+        if (accepts(prim, next, site.input)) add(replaceAt(root, site.path, refit(site, prim, next, site.node.children, rng)));
       }
     }
   }
+  for (const site of all)
+    for (const heir of site.node.children) if (accepts(heir.prim, heir.params, site.input)) add(replaceAt(root, site.path, heir));
+  const store = primitiveByName("store")!;
+  for (const site of all)
+    for (const prim of PRIMITIVES) {
+      if (prim.kind === "backend") continue;
+      const params = prim.defaults();
+      if (!accepts(prim, params, site.input)) continue;
+      const outs = outputTypes(prim, params, site.input);
+      const at = outs.findIndex((t) => accepts(site.node.prim, site.node.params, t));
+      if (at >= 0) add(replaceAt(root, site.path, makeNode(prim, params, outs.map((_, i) => (i === at ? site.node : makeNode(store, {}))))));
+    }
   return [...out.values()];
 };
 

@@ -138,7 +138,7 @@ export const DEFAULT_CONFIG = {
   remeasureTop: 3,
   crossoverRate: 0.3,
   tournamentSize: 2,
-  localShare: 0.25,
+  localShare: 0.375,
   calibrate: true,
 };
 
@@ -273,25 +273,43 @@ const initialCandidates = (config: RunConfig, rng: Rng): Candidate[] => {
   return out;
 };
 
+/** Which of the three best survivors gives the next local child: the best every other time. */
+const LOCAL_TURNS = [0, 1, 0, 2] as const;
+
 /**
- * Local search: up to localShare * P untried one-parameter neighbours of the best survivors (the
- * best's first, then the next's). Evaluations are expensive and most random edits of a good genome
- * are worse, so an elite's parameters are swept systematically while the rest of the generation
- * explores.
+ * Local search: up to localShare * P untried one-edit neighbours (`neighbours`) of the three best
+ * survivors, the best's every other one (a rival's neighbourhood is swept too: the way past the
+ * best can lead through a genome a little worse), then of the next ones in rank. Evaluations are
+ * expensive and most random edits of a good genome are worse, so elites are explored
+ * systematically while the rest of the generation explores at random.
  */
 const localChildren = (config: RunConfig, parents: readonly Scored[], rng: Rng, seen: Set<string>): Candidate[] => {
   const want = Math.round((config.localShare ?? DEFAULT_CONFIG.localShare) * config.population);
   const out: Candidate[] = [];
   const ranked = [...parents].sort((a, b) => fitnessKey(b, "apex") - fitnessKey(a, "apex"));
-  for (const parent of ranked) {
-    for (const genome of rng.shuffle(neighbours(parent.genome, rng, limitsOf(config)))) {
-      if (out.length >= want) return out;
-      const child = candidateOf(genome, [parent.hash], "neighbour");
-      if (seen.has(child.hash) || !allowed(config, child.genome)) continue;
-      seen.add(child.hash);
-      out.push(child);
+  const queues = ranked.map((parent) => ({ parent, queue: null as Genome[] | null }));
+  /** The parent's next untried neighbour (its neighbourhood is computed on first use). */
+  const next = (i: number): Candidate | undefined => {
+    const q = queues[i];
+    q.queue ??= rng.shuffle(neighbours(q.parent.genome, rng, limitsOf(config)));
+    for (let genome = q.queue.shift(); genome; genome = q.queue.shift()) {
+      const child = candidateOf(genome, [q.parent.hash], "neighbour");
+      if (!seen.has(child.hash) && allowed(config, child.genome)) return child;
     }
+    return undefined;
+  };
+  const take = (c: Candidate | undefined): boolean => {
+    if (!c) return false;
+    seen.add(c.hash);
+    out.push(c);
+    return true;
+  };
+  const elites = Math.min(3, queues.length);
+  for (let turn = 0, idle = 0; out.length < want && idle < LOCAL_TURNS.length; turn++) {
+    const i = LOCAL_TURNS[turn % LOCAL_TURNS.length];
+    idle = i < elites && take(next(i)) ? 0 : idle + 1;
   }
+  for (let i = elites; i < queues.length && out.length < want; ) if (!take(next(i))) i++;
   return out;
 };
 

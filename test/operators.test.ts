@@ -110,6 +110,16 @@ describe("mutate", () => {
 });
 
 describe("neighbours (the local search's moves)", () => {
+  it("remove a stage and insert one in front of a node (default parameters, store on its other outputs)", () => {
+    const rans = { op: "rans", symbol: "bf16", context: "rowref" };
+    const found = neighbours(canonicalize({ op: "low-bits", bits: 3, next: [rans, { op: "zstd" }] }), new Rng(2)).map((n) => JSON.stringify(n));
+    assert.ok(found.includes(JSON.stringify(canonicalize(rans))), "the split removed, its rans child in its place");
+    const inserted = canonicalize({ op: "low-bits", bits: 3, next: [{ op: "xor-prev", width: 2, next: [rans] }, { op: "zstd" }] });
+    assert.ok(found.includes(JSON.stringify(inserted)), "xor-prev in front of the rans node");
+    const split = canonicalize({ op: "low-bits", bits: 4, next: [rans, { op: "store" }] });
+    assert.ok(neighbours(canonicalize(rans), new Rng(2)).some((n) => JSON.stringify(n) === JSON.stringify(split)), "low-bits(4) in front of the root");
+  });
+
   /** The parameter edits that turn a into b: [path.key, from, to] for every differing parameter. */
   const edits = (a: Genome, b: Genome, at = "$"): [string, unknown, unknown][] => {
     const out: [string, unknown, unknown][] = [];
@@ -119,7 +129,7 @@ describe("neighbours (the local search's moves)", () => {
     return out;
   };
 
-  it("are valid genomes one parameter away from their parent, all different", () =>
+  it("are valid genomes one edit away from their parent, all different", () =>
     check(
       fc.property(fc.integer(), limitsArb, adversarialBytes, (seed, limits, input) => {
         const rng = new Rng(seed);
