@@ -1556,7 +1556,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   }
   if (tail) out.byte(input[input.length - 1]);
   const stats = { entropyBits, sideBytes, refBytes, lanes: s.lanes, steps: s.steps };
-  return { streams: [out.finish()], params: { ...p, period, blockRows: Math.max(1, blockRows), lanes, precision: model.precision }, stats };
+  return { streams: [out.view()], params: { ...p, period, blockRows: Math.max(1, blockRows), lanes, precision: model.precision }, stats };
 };
 
 /** What an encode spent where: model entropy (the bound), side info, refs, lanes and steps. */
