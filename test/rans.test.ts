@@ -189,6 +189,19 @@ describe("rans round-trips every mode", () => {
       }
   });
 
+  it("without a detected period, rows are the largest divisor of the symbol count from 16 to 256 (TS and Python)", () => {
+    const rnd = random(12);
+    const noise = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
+    for (const [n, want] of [[40000, 250], [32768, 256], [32771, 1]] as const) {
+      const data = noise(n);
+      const { params: p } = rans.encode(data, params({ context: "rowref" }));
+      assert.equal(p.period, want, `${n} symbols`);
+      const [py] = runPython([{ encode: data, pipeline: { op: "rans", symbol: "u8", context: "rowref" } }]);
+      if (!py.ok) assert.fail(py.message);
+      equalBytes(py.bytes, encodeFrame(node(rans, params({ context: "rowref" })), data).frame, `${n} symbols: Python frame`);
+    }
+  });
+
   it("records resolved params: detected period, block rows, lanes, precision", () => {
     const rnd = random(11);
     const data = toBytes(Array.from({ length: 64 * 50 }, (_, i) => 100 + (i % 50) + Math.floor(rnd() * 3)), false);

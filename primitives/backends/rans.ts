@@ -71,7 +71,9 @@
  *   scale: one scale keeps a damaged precision from decoding unnoticed).
  *
  * Encoder choices (not part of the format; TS and Python make the same ones, in integer
- * arithmetic, so their outputs are byte-identical): auto schedules take about TARGET_STEPS steps
+ * arithmetic, so their outputs are byte-identical): an auto period is the detected one
+ * (detectPeriod), or where none is found the largest divisor of the symbol count from 16 to 256;
+ * auto schedules take about TARGET_STEPS steps
  * (blocks / groups of rows when there are more rows than that, else sub-steps); nested streams
  * take PLAIN_STEPS steps; auto precision is 11 bits (small numpy slot tables), up to 13 for
  * alphabets over 64 symbols; the mantissa precision P_m is auto for bf16 and
@@ -87,8 +89,8 @@ import fc from "fast-check";
 import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
 import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
-import { packBits, packedLength, unpackBits } from "../kernels.js";
-import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved, resolvePeriod } from "../matrix.js";
+import { detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
+import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved } from "../matrix.js";
 
 const STATE_LOW = 1 << 16;
 const MAX_PRECISION = 16;
@@ -1438,6 +1440,22 @@ const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "
   return { alphabet, contextSpace, contextIds, start, scale, symbol, q };
 };
 
+/** Rows without a detected period: the largest divisor of the symbol count up to this (see autoPeriod). */
+const FALLBACK_ROW = 256;
+
+/**
+ * An auto period: the detected one, or where detection finds none (1: no channel structure seen,
+ * e.g. in gradients) the largest divisor of the symbol count n from MIN_REF_COLUMNS to
+ * FALLBACK_ROW. Rows of one symbol each would leave no reference search (rows of tokens repeat
+ * even where channels show no scale) and pay per-row work per symbol.
+ */
+const autoPeriod = (rowSource: Uint8Array, width: 1 | 2, n: number): number => {
+  const detected = detectPeriod(rowSource, width);
+  if (detected > 1) return detected;
+  for (let c = Math.min(FALLBACK_ROW, n); c >= MIN_REF_COLUMNS; c--) if (n % c === 0) return c;
+  return detected;
+};
+
 const symbolsOf = (input: Uint8Array, wide: boolean): Dense => {
   if (!wide) return input;
   if (LITTLE_ENDIAN && input.byteOffset % 2 === 0) return new Uint16Array(input.buffer, input.byteOffset, input.length >>> 1);
@@ -1481,7 +1499,7 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
   const contextual = p.context !== "none";
   // bf16: rows are found on the sign+exponent symbols (their low byte is the whole exponent)
   const rowSource = bf16 ? new Uint8Array(values.buffer, values.byteOffset, 2 * n) : input;
-  const period = contextual ? resolvePeriod(rowSource, wide ? 2 : 1, p.period) : p.period;
+  const period = contextual ? (p.period || autoPeriod(rowSource, wide ? 2 : 1, n)) : p.period;
   // room for the whole input: coded streams are rarely larger, and growing copies what was written
   const out = new ByteWriter(64 + input.length);
   if (n === 0) {
@@ -1684,6 +1702,7 @@ _RANS_KEY_COLUMNS = 48
 _RANS_CANDIDATES_PER_KEY = 2
 _RANS_SCORE_COLUMNS = 128
 _RANS_MIN_REF_COLUMNS = 16
+_RANS_FALLBACK_ROW = 256
 _RANS_LANES_MAX = 65535
 _RANS_BLOCK_ROWS_MAX = 1 << 30
 _RANS_COUNT_TABLE_MAX = 1 << 22
@@ -1802,6 +1821,17 @@ class _RansSchedule(object):
         t = np.arange(self.levels, dtype=np.int64)[:, None]
         k = np.arange(self.slots, dtype=np.int64)[None, :]
         return k * self.B + t if self.blocked else t * self.B + k
+
+
+def _rans_auto_period(rows_from, width, n):
+    """The detected period, or without one the largest divisor of n from 16 to 256 (as autoPeriod)."""
+    detected = detect_period(rows_from, width)
+    if detected > 1:
+        return detected
+    for c in range(min(_RANS_FALLBACK_ROW, n), _RANS_MIN_REF_COLUMNS - 1, -1):
+        if n % c == 0:
+            return c
+    return detected
 
 
 def _rans_flat(n, lanes):
@@ -2726,7 +2756,7 @@ def enc_rans(data, p):
     n = values.size
     contextual = p["context"] != "none"
     rows_from = values.view(np.uint8) if bf16 else data
-    period = (p["period"] or detect_period(rows_from, 2 if wide else 1)) if contextual else p["period"]
+    period = (p["period"] or _rans_auto_period(rows_from, 2 if wide else 1, n)) if contextual else p["period"]
     if n == 0:
         return [tail.copy()], dict(p, period=max(period, 1 if contextual else 0), blockRows=max(1, p["blockRows"]),
                                    lanes=max(1, p["lanes"]), precision=max(1, p["precision"]))
