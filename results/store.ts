@@ -19,7 +19,8 @@ export type StoreErrorReason = "open-failed" | "migration-failed" | "query-faile
 export class StoreError extends Data.TaggedError("StoreError")<{ readonly reason: StoreErrorReason; readonly message: string }> {}
 
 export type RunStatus = "running" | "done" | "failed" | "interrupted";
-export type FailureReason = "gate" | "throw" | "roundtrip" | "timeout" | "oom" | "crash";
+/** slow: stopped once its TypeScript time passed the run's limit (apex mode: hopeless on the score); not cached. */
+export type FailureReason = "gate" | "throw" | "roundtrip" | "timeout" | "oom" | "crash" | "slow";
 
 /** Numbered migrations, applied in order inside one transaction each; never edit a released one. */
 const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
@@ -146,6 +147,27 @@ const MIGRATIONS: readonly { readonly version: number; readonly name: string; re
     // the build of the TypeScript codec an evaluation ran (search/fitness.ts codecBuildHash): a
     // changed kernel (an encoder choice) can change the bytes, so older rows are no cache hits
     sql: "ALTER TABLE evaluations ADD COLUMN codec TEXT NOT NULL DEFAULT '';",
+  },
+  {
+    version: 5,
+    name: "failures: slow",
+    // SQLite cannot alter a CHECK constraint: the table is rebuilt with the new reason allowed
+    sql: `
+      CREATE TABLE failures_new (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        genome         TEXT NOT NULL REFERENCES genomes(hash),
+        run            INTEGER REFERENCES runs(id),
+        generation     INTEGER,
+        reason         TEXT NOT NULL CHECK (reason IN ('gate', 'throw', 'roundtrip', 'timeout', 'oom', 'crash', 'slow')),
+        message        TEXT NOT NULL,
+        counterexample TEXT,
+        at             TEXT NOT NULL
+      );
+      INSERT INTO failures_new SELECT id, genome, run, generation, reason, message, counterexample, at FROM failures;
+      DROP TABLE failures;
+      ALTER TABLE failures_new RENAME TO failures;
+      CREATE INDEX failures_by_genome ON failures(genome);
+    `,
   },
 ];
 

@@ -127,7 +127,7 @@ export const nodeStats = (stat: StreamStat): NodeStat[] => [
 /** A genome that threw, or whose decode differs from its input, on one file. */
 export class EvaluationFailure extends Error {
   constructor(
-    readonly reason: "throw" | "roundtrip",
+    readonly reason: "throw" | "roundtrip" | "slow",
     readonly file: string,
     message: string,
   ) {
@@ -182,9 +182,22 @@ const measureFile = (pipeline: PipelineNode, file: CorpusFile, repeats: number):
   };
 };
 
-/** Evaluates a pipeline on every file; throws EvaluationFailure on the first file it fails. */
-export const evaluatePipeline = (pipeline: PipelineNode, files: readonly CorpusFile[], repeats = 1): FileEvaluation[] =>
-  files.map((f) => measureFile(pipeline, f, Math.max(1, repeats)));
+/**
+ * Evaluates a pipeline on every file; throws EvaluationFailure on the first file it fails, or
+ * ("slow") once its encode + decode time passes giveUpSec.
+ */
+export const evaluatePipeline = (pipeline: PipelineNode, files: readonly CorpusFile[], repeats = 1, giveUpSec = Infinity): FileEvaluation[] => {
+  const out: FileEvaluation[] = [];
+  let spent = 0;
+  for (const f of files) {
+    const e = measureFile(pipeline, f, Math.max(1, repeats));
+    out.push(e);
+    spent += e.encodeSec! + e.decodeSec!;
+    if (spent > giveUpSec && out.length < files.length)
+      throw new EvaluationFailure("slow", f.name, `stopped after ${out.length} of ${files.length} files: ${spent.toFixed(1)} s encoding and decoding, over the run's limit of ${giveUpSec.toFixed(1)} s`);
+  }
+  return out;
+};
 
 /** Corpus-level totals of a successful evaluation. */
 export interface EvaluationTotals {

@@ -96,15 +96,15 @@ export const randomParams = (prim: Primitive, rng: Rng): Params => {
 };
 
 /**
- * Nearby admissible values of an int parameter, in a fixed order: the next values up and down
- * and, on wide ranges (windows, lane counts), half and double, since a step of one is invisible
- * there. An `auto` value (0 where the range starts at 0 and 0 is the default) has no neighbours:
- * 1 or 2 is not near "detect it".
+ * Nearby admissible values of an int parameter, in a fixed order: one and two steps down and up
+ * on narrow ranges (levels, bit counts), half and double on wide ones (windows, lane counts),
+ * where a step of one changes nothing. An `auto` value (0 where the range starts at 0 and 0 is
+ * the default) has no neighbours: 1 or 2 is not near "detect it".
  */
 export const nearbyValues = (spec: ParamSpec, current: number): number[] => {
   if (spec.kind !== "int" || (current === 0 && spec.min === 0 && spec.default === 0)) return [];
   const wide = spec.max - spec.min > 64;
-  const steps = wide ? [current - 1, current + 1, Math.floor(current / 2), current * 2] : [current - 1, current + 1, current - 2, current + 2];
+  const steps = wide ? [Math.floor(current / 2), current * 2] : [current - 1, current + 1, current - 2, current + 2];
   const out: number[] = [];
   for (const v of steps) if (v >= spec.min && v <= spec.max && v !== current && !out.includes(v)) out.push(v);
   return out;

@@ -44,6 +44,8 @@ export interface EvalTask {
   readonly gateSeed: number;
   /** Timing repeats per file (the minimum is kept). */
   readonly repeats: number;
+  /** Stop (reason "slow") once encode + decode over the files so far passes this many seconds. */
+  readonly giveUpSec?: number;
   /**
    * Shared flag the worker sets (and notifies) when it starts on the task, so the pool's timeout
    * counts from then: time waiting in the queue or for a replacement thread to boot is not the genome's.
@@ -69,7 +71,7 @@ export const whenStarted = (flag: Int32Array): Promise<void> => {
 export type EvalReply =
   | { readonly kind: "ok"; readonly files: FileEvaluation[] }
   | { readonly kind: "gate-failed"; readonly message: string; readonly counterexample: unknown }
-  | { readonly kind: "failed"; readonly reason: "throw" | "roundtrip"; readonly message: string };
+  | { readonly kind: "failed"; readonly reason: "throw" | "roundtrip" | "slow"; readonly message: string };
 
 /**
  * Registers the primitives exported (default export: Primitive[]) by each module. Tests use it to

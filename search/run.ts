@@ -28,7 +28,7 @@ import { loadExtraPrimitives, shareCorpus, type SharedCorpus } from "./protocol.
 import { ensureCalibration, machineId, nominalModel, predictPythonSeconds, type PythonCostModel } from "./python-cost.js";
 import { PythonTimer, timingSamples, type PythonTimerApi } from "./python-timer.js";
 import { Rng } from "./rng.js";
-import { apexScore, fitnessKey, selectSurvivors, tournament, type Scored, type SelectionMode } from "./selection.js";
+import { apexScore, eliteOrder, fitnessKey, selectSurvivors, tournament, type Scored, type SelectionMode } from "./selection.js";
 
 /** What defines a run; stored with it so `--resume` continues with the same settings. */
 export interface RunConfig {
@@ -278,7 +278,7 @@ const LOCAL_TURNS = [0, 1, 0, 2] as const;
 
 /**
  * Local search: up to localShare * P untried one-edit neighbours (`neighbours`) of the three best
- * survivors, the best's every other one (a rival's neighbourhood is swept too: the way past the
+ * survivors (twins of a better one last, see eliteOrder), the best's every other one (a rival's neighbourhood is swept too: the way past the
  * best can lead through a genome a little worse), then of the next ones in rank. Evaluations are
  * expensive and most random edits of a good genome are worse, so elites are explored
  * systematically while the rest of the generation explores at random.
@@ -286,8 +286,7 @@ const LOCAL_TURNS = [0, 1, 0, 2] as const;
 const localChildren = (config: RunConfig, parents: readonly Scored[], rng: Rng, seen: Set<string>): Candidate[] => {
   const want = Math.round((config.localShare ?? DEFAULT_CONFIG.localShare) * config.population);
   const out: Candidate[] = [];
-  const ranked = [...parents].sort((a, b) => fitnessKey(b, "apex") - fitnessKey(a, "apex"));
-  const queues = ranked.map((parent) => ({ parent, queue: null as Genome[] | null }));
+  const queues = eliteOrder(parents).map((parent) => ({ parent, queue: null as Genome[] | null }));
   /** The parent's next untried neighbour (its neighbourhood is computed on first use). */
   const next = (i: number): Candidate | undefined => {
     const q = queues[i];
@@ -369,7 +368,21 @@ const gateSeed = (seed: number, hash: string): number => (parseInt(hash.slice(0,
 
 const fileNames = (ctx: Ctx) => ctx.corpus.files.map((f) => f.name);
 
-const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number): Effect.Effect<Outcome, StoreError> =>
+/**
+ * Apex mode stops a candidate once its TypeScript encode + decode time passes this many times the
+ * best member's: its Python time would lose more score than any ratio could win back (a brotli 11
+ * or xz 9 genome holds a worker for most of a minute), and that time goes to other candidates.
+ */
+const SLOW_FACTOR = 8;
+
+/** The time limit of a generation's evaluations (see SLOW_FACTOR); none before there is a population, or in pareto mode. */
+const giveUpSec = (config: RunConfig, population: readonly Scored[]): number | undefined => {
+  if (config.objective !== "apex" || population.length === 0) return undefined;
+  const best = eliteOrder(population)[0];
+  return SLOW_FACTOR * (best.encodeSec + best.decodeSec);
+};
+
+const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number, limitSec?: number): Effect.Effect<Outcome, StoreError> =>
   Effect.gen(function* () {
     const { store } = ctx;
     yield* store.putGenome(c.hash, JSON.stringify(c.genome), genomeSize(c.genome), ctx.run);
@@ -386,7 +399,7 @@ const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number): Effect.E
     }
     if (Date.now() >= ctx.deadline) return { kind: "skipped" } as const;
     const result = yield* ctx.pool
-      .evaluate({ genome: c.genome, corpus: ctx.shared, gate: row?.gate !== "pass", gateSeed: gateSeed(ctx.config.seed, c.hash), repeats: ctx.config.repeats })
+      .evaluate({ genome: c.genome, corpus: ctx.shared, gate: row?.gate !== "pass", gateSeed: gateSeed(ctx.config.seed, c.hash), repeats: ctx.config.repeats, giveUpSec: limitSec })
       .pipe(Effect.either);
     if (result._tag === "Right") {
       yield* store.setGate(c.hash, "pass");
@@ -396,6 +409,8 @@ const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number): Effect.E
     const failure: CandidateFailure = result.left;
     const base = { genome: c.hash, run: ctx.run, generation, message: failure.message, counterexample: jsonSafe(failure.counterexample) ?? null };
     if (failure.reason === "gate") yield* store.recordGateFailure(base);
+    // not cached: the limit was this run's, another run (or objective) may evaluate it through
+    else if (failure.reason === "slow") yield* store.recordFailure({ ...base, reason: "slow" });
     else
       yield* store.recordEvaluationFailure(
         { ...base, reason: failure.reason },
@@ -606,10 +621,11 @@ const loop = (ctx: Ctx, started: number): Effect.Effect<RunSummary, StoreError> 
       const candidates = g === 0 ? initialCandidates(config, rng) : breed(config, population, rng, tried);
       ctx.emit({ type: "generation-start", generation: g, candidates: candidates.length });
       const gen = g;
+      const limitSec = giveUpSec(config, population);
       let outcomes: readonly Outcome[] = yield* Effect.forEach(
         candidates,
         (c) =>
-          evaluateCandidate(ctx, c, gen).pipe(
+          evaluateCandidate(ctx, c, gen, limitSec).pipe(
             Effect.tap((o) => {
               if (o.kind === "ok") ctx.emit({ type: "evaluated", generation: gen, hash: c.hash, cached: o.cached, scored: summarize(o.scored) });
               if (o.kind === "failed") ctx.emit({ type: "failed", generation: gen, hash: c.hash, cached: o.cached, reason: o.reason, message: o.message });

@@ -151,13 +151,30 @@ const uniqueByHash = (pop: readonly Scored[]): Scored[] => {
 };
 
 /**
- * The k survivors (duplicates by hash dropped first), best first. apex: by fitnessKey. pareto:
- * NSGA-II (fill by front, cut the last front by crowding), with the apex-best kept in any case.
+ * Best first, but a genome whose compressed total equals a better one's (the same output spelled
+ * another way, e.g. a rans window past every reference it takes) only after all the others: such
+ * twins would fill the population with one phenotype and leave no room to explore.
+ */
+const twinsLast = (ranked: readonly Scored[]): Scored[] => {
+  const seen = new Set<number>();
+  const first: Scored[] = [];
+  const twins: Scored[] = [];
+  for (const s of ranked) (seen.has(s.bytes) ? twins : first).push(s), seen.add(s.bytes);
+  return [...first, ...twins];
+};
+
+/** By apex key, best first, a better genome's twins after all the others (where the local search looks first). */
+export const eliteOrder = (pop: readonly Scored[]): Scored[] => twinsLast([...pop].sort(compareApex));
+
+/**
+ * The k survivors (duplicates by hash dropped first), best first. apex: by fitnessKey, a better
+ * genome's twins (same compressed total) last. pareto: NSGA-II (fill by front, cut the last front
+ * by crowding), with the apex-best kept in any case.
  */
 export const selectSurvivors = (pop: readonly Scored[], k: number, mode: SelectionMode): Scored[] => {
   const unique = uniqueByHash(pop);
   if (k <= 0 || unique.length === 0) return [];
-  if (mode === "apex") return unique.sort(compareApex).slice(0, k);
+  if (mode === "apex") return eliteOrder(unique).slice(0, k).sort(compareApex);
   const survivors = rankPareto(unique).order.slice(0, k);
   const elite = unique.reduce((best, s) => (compareApex(s, best) < 0 ? s : best));
   if (!survivors.includes(elite)) survivors[survivors.length - 1] = elite;

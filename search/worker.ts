@@ -35,7 +35,7 @@ export default async function evaluate(task: EvalTask): Promise<EvalReply> {
     if (!verdict.ok) return { kind: "gate-failed", message: describeError(verdict.counterexample.error), counterexample: verdict.counterexample };
   }
   try {
-    return { kind: "ok", files: evaluatePipeline(pipeline, files, task.repeats) };
+    return { kind: "ok", files: evaluatePipeline(pipeline, files, task.repeats, task.giveUpSec) };
   } catch (e) {
     if (e instanceof EvaluationFailure) return { kind: "failed", reason: e.reason, message: e.message };
     return { kind: "failed", reason: "throw", message: describeError(e) };

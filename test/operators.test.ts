@@ -148,17 +148,17 @@ describe("neighbours (the local search's moves)", () => {
     const g = canonicalize({ op: "rans", symbol: "bf16", context: "rowref" });
     const found = neighbours(g, new Rng(1));
     const changed = found.map((n) => edits(g, n).map(([k, , to]) => `${k.slice(2)}=${to}`).join(","));
-    for (const want of ["symbol=u16", "symbol=bf16se", "context=none", "context=above", "window=65534", "window=32767"]) assert.ok(changed.includes(want), `${want} in ${changed}`);
+    for (const want of ["symbol=u16", "symbol=bf16se", "context=none", "context=above", "window=32767"]) assert.ok(changed.includes(want), `${want} in ${changed}`);
     assert.ok(!changed.some((c) => /^(period|blockRows|lanes|precision)=/.test(c)), `auto parameters stay auto: ${changed}`);
     assert.ok(!changed.includes("symbol=u8"), "byte symbols do not fit bf16 words (search/types.ts)");
   });
 
-  it("nearby ints: steps of one and two on narrow ranges, also half and double on wide ones, none from auto", () => {
+  it("nearby ints: steps of one and two on narrow ranges, half and double on wide ones, none from auto", () => {
     assert.deepEqual(nearbyValues(int(1, 22, 3, "level"), 3), [2, 4, 1, 5]);
     assert.deepEqual(nearbyValues(int(1, 22, 3, "level"), 22), [21, 20]);
-    assert.deepEqual(nearbyValues(int(1, 65535, 65535, "window"), 1000), [999, 1001, 500, 2000]);
+    assert.deepEqual(nearbyValues(int(1, 65535, 65535, "window"), 1000), [500, 2000]);
     assert.deepEqual(nearbyValues(int(0, 65535, 0, "lanes (0 = auto)"), 0), []);
-    assert.deepEqual(nearbyValues(int(0, 65535, 0, "lanes (0 = auto)"), 64), [63, 65, 32, 128]);
+    assert.deepEqual(nearbyValues(int(0, 65535, 0, "lanes (0 = auto)"), 64), [32, 128]);
   });
 });
 

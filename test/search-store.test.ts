@@ -11,6 +11,8 @@ import { Effect } from "effect";
 import { openQueries, ResultsStore, type FileEvaluation } from "../results/store.js";
 import { lookupGenome, resolveGenome } from "../results/resolve.js";
 import { tempDir } from "./support/files.js";
+import { evaluatePipeline, EvaluationFailure } from "../search/fitness.js";
+import { parsePipeline } from "../src/codec/pipeline.js";
 
 const evaluation = (file: string, bytes: number, sec = 0.01): FileEvaluation => ({
   file,
@@ -110,7 +112,19 @@ describe("results store", () => {
     assert.deepEqual(q.failureOf("bbbb000000000001")!.counterexample, { input: "00ff", seed: 3, path: "1:2", error: "x" });
     assert.ok(q.cachedEvaluation("bbbb000000000002", "fp1", ["a", "b"])!.every((f) => !f.ok));
     assert.deepEqual(q.failures(run).map((f) => f.reason), ["gate", "timeout"]);
+    // a genome stopped as too slow for the run is a failure of that run only: nothing cached
+    q.putGenome("bbbb000000000003", "{}", 1, run);
+    q.recordFailure({ genome: "bbbb000000000003", run, generation: 1, reason: "slow", message: "stopped after 3 of 31 files", counterexample: null });
+    assert.equal(q.failureOf("bbbb000000000003")!.reason, "slow");
+    assert.equal(q.cachedEvaluation("bbbb000000000003", "fp1", ["a", "b"]), undefined);
     q.close();
+  });
+
+  it("evaluatePipeline stops a pipeline once its time passes the limit, on real frames", () => {
+    const files = [0, 1, 2].map((i) => ({ name: `f${i}`, bytes: Uint8Array.from({ length: 50_000 }, (_, j) => (j * (i + 7)) & 0xff) }));
+    const xz = parsePipeline({ op: "xz", preset: 6 });
+    assert.equal(evaluatePipeline(xz, files).length, 3);
+    assert.throws(() => evaluatePipeline(xz, files, 1, 0), (e: unknown) => e instanceof EvaluationFailure && e.reason === "slow" && /after 1 of 3 files/.test(e.message));
   });
 
   it("ranks a run's members by their latest score and resolves genome references", () => {

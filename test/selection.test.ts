@@ -126,6 +126,14 @@ describe("selectSurvivors", () => {
     assert.equal(selectSurvivors([worst, best], 10, "apex").length, 2);
   });
 
+  it("apex: a better genome's twins (the same compressed total) make room for every other genome", () => {
+    const best = scored({ ratio: 0.3, bytes: 300 });
+    const twin = scored({ ratio: 0.3, bytes: 300, predictedPySec: 0.06 });
+    const other = scored({ ratio: 0.4, bytes: 400 });
+    assert.deepEqual(selectSurvivors([twin, other, best], 2, "apex").map((s) => s.hash), [best.hash, other.hash]);
+    assert.deepEqual(selectSurvivors([twin, other, best], 3, "apex").map((s) => s.hash), [best.hash, twin.hash, other.hash]);
+  });
+
   it("apex: the per-file mean overrides the aggregate when given", () => {
     const a = scored({ ratio: 0.3, apexMean: 0.2 });
     const b = scored({ ratio: 0.5 });
