@@ -88,6 +88,8 @@ export const unpackBits = (packed: Uint8Array, count: number, k: number, out: Ui
 
 export const packedLength = (count: number, k: number): number => Math.ceil((count * k) / 8);
 
+/** detectPeriod looks at this many leading elements only. */
+export const PERIOD_SAMPLE = 1 << 15;
 /** A divisor of the best period that keeps these shares of its gains is the row length (see detectPeriod). */
 const FUNDAMENTAL_SHARE = 0.7;
 const MATCH_SHARE = 0.5;
@@ -109,6 +111,24 @@ const differenceSum = (mag: Uint8Array, sample: number, p: number): number => {
   return total;
 };
 
+/** differenceSum of both width-2 features at once (the first in the low byte of `pairs`, the second in the high) into sums[at] and sums[at + 1]: one pass instead of two. */
+const pairDifferenceSums = (pairs: Uint16Array, sample: number, p: number, sums: Int32Array, at: number): void => {
+  let first = 0;
+  let second = 0;
+  for (let i = p; i < sample; i++) {
+    const u = pairs[i];
+    const v = pairs[i - p];
+    let d = (u & 0xff) - (v & 0xff);
+    let sign = d >> 31;
+    first = (first + ((d ^ sign) - sign)) | 0;
+    d = (u >>> 8) - (v >>> 8);
+    sign = d >> 31;
+    second = (second + ((d ^ sign) - sign)) | 0;
+  }
+  sums[at] = first;
+  sums[at + 1] = second;
+};
+
 const mismatchCount = (mag: Uint8Array, sample: number, p: number): number => {
   let total = 0;
   for (let i = p; i < sample; i++) total = (total + (((mag[i] ^ mag[i - p]) + 255) >> 8)) | 0;
@@ -118,7 +138,7 @@ const mismatchCount = (mag: Uint8Array, sample: number, p: number): number => {
 /**
  * Detects the channel period (row length, in elements) of a [rows, cols] tensor stored flat.
  * Candidates are the divisors of the element count in [4, 65536] (a flat tensor's row length
- * divides it). On the first 2^15 elements, a candidate p scores the mean absolute difference s(p)
+ * divides it). On the first PERIOD_SAMPLE elements, a candidate p scores the mean absolute difference s(p)
  * between a "magnitude feature" of each element and of the element p earlier; channels keep their
  * scale across rows, so the true period gains most over the neighbour difference s(1): gain(p) =
  * 1 - s(p) / s(1). Multiples of the period gain as much or, by chance (a phrase repeated some rows
@@ -130,32 +150,36 @@ const mismatchCount = (mag: Uint8Array, sample: number, p: number): number => {
  * bf16/fp16) and the low byte (the exponent of a (sign<<8)|exponent field), and keeps the one with
  * the larger best gain. Returns 1 when no candidate gains 2% (noise; gradients often show no channel
  * structure). Integer sums, then the same float operations as `detect_period` in
- * src/python/core.py, which must agree with it exactly.
+ * src/python/core.py, which must agree with it exactly. `count`: the tensor's element count, where
+ * `data` holds only its first PERIOD_SAMPLE elements or more.
  */
-export const detectPeriod = (data: Uint8Array, width: 1 | 2): number => {
-  const count = Math.floor(data.length / width);
-  const sample = Math.min(count, 1 << 15);
+export const detectPeriod = (data: Uint8Array, width: 1 | 2, count = Math.floor(data.length / width)): number => {
+  const sample = Math.min(count, PERIOD_SAMPLE);
   const candidates: number[] = [];
   for (let p = 4; p <= Math.min(65536, sample >> 1); p++) if (count % p === 0) candidates.push(p);
   if (candidates.length === 0) return 1;
-  const features: Uint8Array[] = [];
+  const features: Uint8Array[] = width === 2 ? [new Uint8Array(sample), new Uint8Array(sample)] : [data.subarray(0, sample)];
+  // the difference sums of each feature at lag 1 then at each candidate (feature f of lag j at 2j + f)
+  const lags = [1, ...candidates];
+  const sums = new Int32Array(2 * lags.length);
   if (width === 2) {
-    const exponent = new Uint8Array(sample);
-    const low = new Uint8Array(sample);
+    const [exponent, low] = features;
+    const pairs = new Uint16Array(sample);
     for (let i = 0; i < sample; i++) {
       exponent[i] = ((data[2 * i] | (data[2 * i + 1] << 8)) >>> 7) & 0xff;
       low[i] = data[2 * i];
+      pairs[i] = exponent[i] | (low[i] << 8);
     }
-    features.push(exponent, low);
-  } else features.push(data.subarray(0, sample));
+    lags.forEach((p, j) => pairDifferenceSums(pairs, sample, p, sums, 2 * j));
+  } else lags.forEach((p, j) => (sums[2 * j] = differenceSum(features[0], sample, p)));
   let pick = 1;
   let bestGain = MIN_GAIN;
-  for (const mag of features) {
-    const meanDifference = (p: number): number => differenceSum(mag, sample, p) / (sample - p);
+  for (const [f, mag] of features.entries()) {
+    const meanDifference = (j: number): number => sums[2 * j + f] / (sample - lags[j]);
     const mismatches = (p: number): number => mismatchCount(mag, sample, p) / (sample - p);
-    const neighbour = meanDifference(1);
+    const neighbour = meanDifference(0);
     if (neighbour === 0) continue;
-    const gains = candidates.map((p) => 1 - meanDifference(p) / neighbour);
+    const gains = candidates.map((_, i) => 1 - meanDifference(i + 1) / neighbour);
     let b = 0;
     for (let i = 1; i < gains.length; i++) if (gains[i] > gains[b]) b = i;
     if (!(gains[b] > bestGain)) continue;

@@ -89,7 +89,7 @@ import fc from "fast-check";
 import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
 import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
-import { detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
+import { PERIOD_SAMPLE, detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
 import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved } from "../matrix.js";
 
 const STATE_LOW = 1 << 16;
@@ -107,7 +107,7 @@ const MIN_REF_COLUMNS = 16;
 const LANES_MAX = 65535;
 const BLOCK_ROWS_MAX = 2 ** 30;
 const COUNT_TABLE_MAX = 1 << 22;
-/** Key spaces up to this size are coded with the coder's tables by key (16 bytes a key), larger ones by pair (see PairIndex). */
+/** Key spaces up to this size are coded with the coder's tables by key (4 bytes a key), larger ones by pair (see PairIndex). */
 const KEY_CODER_MAX = 1 << 17;
 
 const corrupt = (message: string): never => fail("corrupt-payload", `rans: ${message}`);
@@ -146,13 +146,14 @@ class Scratch {
   }
 }
 
-/** The encoder's temporaries: bf16 sign+exponent values, dense main symbols, row signatures and the table of recent rows (findRefs), the coder's tables and words. */
-const encodeSe = new Scratch();
+/** The encoder's temporaries: dense main symbols, row signatures and the table of recent rows (findRefs), the coder's keys (bf16: of both streams), table and words. */
 const encodeDense = new Scratch();
 const keySignatures = new Scratch();
 const scoreSignatures = new Scratch();
 const recentRows = new Scratch();
-const coderTables = new Scratch();
+/** The coder's keys of the main streams (nested streams, coded while those wait, take fresh memory). */
+const coderKeys = new Scratch();
+const coderCode = new Scratch();
 const codedWords = new Scratch();
 /** The decoder's: dense main symbols, and the direct tables and words of the main and mantissa lanes (all read before either is decoded). */
 const decodeDense = new Scratch();
@@ -305,8 +306,16 @@ const autoSchedule = (n: number, cols: number, blocked: boolean): { blockRows: n
 };
 
 /** Each row's context distance in "above" mode and the "nearest" refs of rowref mode. */
-const aboveRefs = (rows: number, b: number): Int32Array => Int32Array.from({ length: rows }, (_, r) => (r % b === 0 ? 0 : 1));
-const nearestRefs = (rows: number, b: number): Int32Array => Int32Array.from({ length: rows }, (_, r) => (r >= b ? 1 + (r % b) : 0));
+const aboveRefs = (rows: number, b: number): Int32Array => {
+  const refs = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) refs[r] = r % b === 0 ? 0 : 1;
+  return refs;
+};
+const nearestRefs = (rows: number, b: number): Int32Array => {
+  const refs = new Int32Array(rows);
+  for (let r = b; r < rows; r++) refs[r] = 1 + (r % b);
+  return refs;
+};
 
 // ---------------------------------------------------------------- model (encoder side)
 
@@ -384,28 +393,18 @@ interface Model {
 type Dense = Uint8Array | Uint16Array;
 
 /**
- * Where a stream's keys (context * alphabet + symbol) come from. Symbols: position p of row r has
- * key ctx * alphabet + dense[p] with ctx the symbol refs[r] rows up (refs[r] = 0: the fixed context
- * A); no refs: key = dense[p] (order-0). The bf16 mantissas come from the elements x themselves:
- * ctx is their context id (see mantissaClass: the class of the mantissa of the element refs[r]
- * rows up where its sign+exponent is the same; bf16se: plus 9 * se[p], the dense sign+exponent of
- * the element itself), the symbol the dense index of x & 0x7f; `contexts` context ids (9 or 9A).
+ * A stream of symbols and their contexts: position p of row r has key ctx * alphabet + dense[p]
+ * with ctx the symbol refs[r] rows up (refs[r] = 0: the fixed context A); no refs: key = dense[p]
+ * (order-0). (The bf16 streams are keyed by countFieldKeys.)
  */
-type KeySource =
-  | { readonly kind: "symbols"; readonly dense: Dense; readonly refs: Int32Array | null; readonly cols: number; readonly alphabet: number }
-  | {
-      readonly kind: "mantissas";
-      readonly x: Uint16Array;
-      readonly se: Dense | null;
-      readonly contexts: number;
-      readonly refs: Int32Array | null;
-      readonly cols: number;
-      readonly alphabet: number;
-      readonly index: Int32Array;
-    };
+interface SymbolSource {
+  readonly dense: Dense;
+  readonly refs: Int32Array | null;
+  readonly cols: number;
+  readonly alphabet: number;
+}
 
-const keySpace = (src: KeySource): number => (src.kind === "mantissas" ? src.contexts : src.refs ? src.alphabet + 1 : 1) * src.alphabet;
-const streamLength = (src: KeySource): number => (src.kind === "mantissas" ? src.x.length : src.dense.length);
+const keySpace = (src: SymbolSource): number => (src.refs ? src.alphabet + 1 : 1) * src.alphabet;
 
 /*
  * The keys the coder looks up, branch-free within a row: the context row is `back` positions
@@ -414,119 +413,163 @@ const streamLength = (src: KeySource): number => (src.kind === "mantissas" ? src
  */
 const symbolKey = (dense: Dense, p: number, back: number, pick: number, fixed: number, alphabet: number): number => (((dense[p - back] & pick) | fixed) * alphabet + dense[p]);
 
-const mantissaKey = (x: Uint16Array, p: number, back: number, pick: number): number => {
-  const above = x[p - back];
+/** The key of the mantissa of element v whose context row's element is `above` (see mantissaClass; bf16se adds 9 * its dense sign+exponent). */
+const mantissaKey = (v: number, above: number, pick: number): number => {
   // all ones where the sign+exponent fields agree
-  const agree = (((x[p] ^ above) >>> 7) - 1) >> 31;
-  return ((mantissaClass(above & 0x7f) & agree & pick) << 7) | (x[p] & 0x7f);
+  const agree = (((v ^ above) >>> 7) - 1) >> 31;
+  return ((mantissaClass(above & 0x7f) & agree & pick) << 7) | (v & 0x7f);
 };
-
-/** bf16se: the context id also holds 9 * the element's own dense sign+exponent. */
-const mantissaSeKey = (x: Uint16Array, se: Dense, p: number, back: number, pick: number): number => mantissaKey(x, p, back, pick) + se[p] * (MANTISSA_CONTEXTS << 7);
 
 /**
  * Row r's distance to its context row in positions (0: none, then pick = 0) and the context of a
- * row without one (`fixed`: A, or 0 in order-0 and for the mantissas).
+ * row without one (`fixed`: A, or 0 in order-0).
  */
-const rowBack = (src: KeySource, r: number): number => (src.refs ? src.refs[r] * src.cols : 0);
-const rowFixed = (src: KeySource, back: number): number => (back > 0 || !src.refs || src.kind === "mantissas" ? 0 : src.alphabet);
+const rowBack = (refs: Int32Array | null, cols: number, r: number): number => (refs ? refs[r] * cols : 0);
+const rowFixed = (refs: Int32Array | null, back: number, alphabet: number): number => (back > 0 || !refs ? 0 : alphabet);
 
-/** Counts of every key (a table over the key space), row by row. */
-const countKeys = (src: KeySource): Int32Array => {
-  const n = streamLength(src);
-  const cols = src.refs ? src.cols : n;
-  if (src.kind === "mantissas") {
-    // by context and mantissa value first, then by key
-    const byValue = new Int32Array(src.contexts << 7);
-    const { x, se, alphabet, index } = src;
-    for (let r = 0, p = 0; p < n; r++) {
-      const back = rowBack(src, r);
-      const pick = back > 0 ? -1 : 0;
-      const end = Math.min(n, p + cols);
-      if (se) for (; p < end; p++) byValue[mantissaSeKey(x, se, p, back, pick)]++;
-      else for (; p < end; p++) byValue[mantissaKey(x, p, back, pick)]++;
-    }
-    const table = new Int32Array(keySpace(src));
-    for (let k = 0; k < byValue.length; k++) if (byValue[k] > 0) table[(k >>> 7) * alphabet + index[k & 0x7f]] = byValue[k];
-    return table;
-  }
+/** Key counts (a table over the key space) and each position's key for the coder, computed once and read again by encodeCore. */
+interface Counted {
+  readonly table: Int32Array;
+  readonly keys: Uint16Array | Int32Array;
+}
+
+/** The keys of a stream in `keys` (as many as its symbols), and their counts. */
+const countKeys = (src: SymbolSource, keys: Uint16Array | Int32Array): Counted => {
+  const { dense, refs, cols, alphabet } = src;
+  const n = dense.length;
   const table = new Int32Array(keySpace(src));
-  const { dense, alphabet } = src;
   for (let r = 0, p = 0; p < n; r++) {
-    const back = rowBack(src, r);
+    const back = rowBack(refs, cols, r);
     const pick = back > 0 ? -1 : 0;
-    const fixed = rowFixed(src, back);
-    for (const end = Math.min(n, p + cols); p < end; p++) table[symbolKey(dense, p, back, pick, fixed, alphabet)]++;
+    const fixed = rowFixed(refs, back, alphabet);
+    for (const end = Math.min(n, refs ? p + cols : n); p < end; p++) {
+      const k = symbolKey(dense, p, back, pick, fixed, alphabet);
+      keys[p] = k;
+      table[k]++;
+    }
   }
-  return table;
+  return { table, keys };
+};
+
+/** Memory for n keys below `space`: 16 bits when they fit (the coder then sees one array type); `scratch`, else fresh. */
+const keyArray = (space: number, n: number, scratch: Scratch | null): Uint16Array | Int32Array =>
+  space <= 1 << 16 ? (scratch ? scratch.u16(n) : new Uint16Array(n)) : scratch ? scratch.i32(n) : new Int32Array(n);
+
+/**
+ * bf16: the keys of both streams in one pass over the elements x, into keys[0, n) and keys[n, 2n).
+ * The symbols are the dense sign+exponent fields se (index[x >> 7], A of them) keyed as a
+ * SymbolSource; the mantissas are keyed as mantissaKey (bf16se: plus 9 * 128 * se), their table by
+ * context id * Am + the dense mantissa (of the mantissas' alphabet, returned too).
+ */
+const countFieldKeys = (
+  x: Uint16Array,
+  index: Int32Array,
+  A: number,
+  refs: Int32Array | null,
+  cols: number,
+  bySe: boolean,
+  keys: Uint16Array | Int32Array,
+): { se: Counted; man: Counted; mantissas: { alphabet: Int32Array; index: Int32Array } } => {
+  const n = x.length;
+  const seSpace = (refs ? A + 1 : 1) * A;
+  const contexts = MANTISSA_CONTEXTS * (bySe ? A : 1);
+  // the symbols' key counts, then the mantissas' by context id << 7 | mantissa value
+  const counts = new Int32Array(seSpace + (contexts << 7));
+  fieldKeyRows(x, index, A, refs, cols, bySe ? MANTISSA_CONTEXTS << 7 : 0, keys, counts, seSpace);
+  const byValue = counts.subarray(seSpace);
+  const manCounts = new Int32Array(1 << 7);
+  for (let k = 0; k < byValue.length; k++) manCounts[k & 0x7f] += byValue[k];
+  const mantissas = alphabetOf(manCounts);
+  const Am = mantissas.alphabet.length;
+  const manTable = new Int32Array(contexts * Am);
+  for (let k = 0; k < byValue.length; k++) if (byValue[k] > 0) manTable[(k >>> 7) * Am + mantissas.index[k & 0x7f]] = byValue[k];
+  return { se: { table: counts.subarray(0, seSpace), keys: keys.subarray(0, n) }, man: { table: manTable, keys: keys.subarray(n, 2 * n) }, mantissas };
+};
+
+/** countFieldKeys' pass (seStride: 9 * 128 for bf16se, else 0); one array of keys and one of counts for both streams, as V8 checks each array a loop iteration touches. */
+const fieldKeyRows = (x: Uint16Array, index: Int32Array, A: number, refs: Int32Array | null, cols: number, seStride: number, keys: Uint16Array | Int32Array, counts: Int32Array, manAt: number): void => {
+  const n = x.length;
+  for (let r = 0, p = 0; p < n; r++) {
+    const back = rowBack(refs, cols, r);
+    const pick = back > 0 ? -1 : 0;
+    const fixed = rowFixed(refs, back, A);
+    for (const end = Math.min(n, refs ? p + cols : n); p < end; p++) {
+      const v = x[p];
+      const above = x[p - back];
+      const s = index[v >>> 7];
+      const k = (Math.imul((index[above >>> 7] & pick) | fixed, A) + s) | 0;
+      keys[p] = k;
+      counts[k]++;
+      const m = (mantissaKey(v, above, pick) + Math.imul(s, seStride)) | 0;
+      keys[n + p] = m;
+      counts[manAt + m]++;
+    }
+  }
 };
 
 /**
- * How the coder finds each position's pair: by its key (as mantissaKey for the mantissas), keyPair
- * giving the pair of each key that occurs (-1 for the others, or any pair: they are never looked
- * up), when the key space is small (the coder's tables go by key, see KEY_CODER_MAX); else
- * pairOf[position].
+ * How the coder finds each position's pair: entries[position] is its key (order-0: its symbol;
+ * mantissas: as mantissaKey) with keyPair giving the pair of each key that occurs (-1 for the
+ * others: never looked up) when the key space is small (the coder's tables go by key, see
+ * KEY_CODER_MAX); else its pair (keyPair null).
  */
 interface PairIndex {
+  readonly entries: Uint16Array | Int32Array;
   readonly keyPair: Int32Array | null;
-  readonly pairOf: Int32Array | null;
 }
 
-/** Each position's pair, from the pairs of the keys (of the mantissas: as mantissaKey / mantissaSeKey). */
-const pairsByPosition = (src: KeySource, keyPair: Int32Array): Int32Array => {
-  const n = streamLength(src);
-  const cols = src.refs ? src.cols : n;
-  const pairOf = new Int32Array(n);
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = rowBack(src, r);
-    const pick = back > 0 ? -1 : 0;
-    const end = Math.min(n, p + cols);
-    if (src.kind === "symbols") {
-      const { dense, alphabet } = src;
-      const fixed = rowFixed(src, back);
-      for (; p < end; p++) pairOf[p] = keyPair[symbolKey(dense, p, back, pick, fixed, alphabet)];
-    } else {
-      const { x, se } = src;
-      if (se) for (; p < end; p++) pairOf[p] = keyPair[mantissaSeKey(x, se, p, back, pick)];
-      else for (; p < end; p++) pairOf[p] = keyPair[mantissaKey(x, p, back, pick)];
-    }
-  }
-  return pairOf;
+/**
+ * The model of a symbol stream and its pair index; `counts`: the symbol counts of an order-0
+ * stream already; `scratch`: where the keys go (main streams), else fresh memory.
+ */
+const modelStream = (src: SymbolSource, maxPrecision: number, scratch: Scratch | null, counts?: Int32Array): { model: Model; index: PairIndex } => {
+  if (keySpace(src) > COUNT_TABLE_MAX) return sortedModel(src, maxPrecision);
+  const keys = keyArray(keySpace(src), src.dense.length, scratch);
+  if (!counts) return tableModel(countKeys(src, keys), src.alphabet, maxPrecision, null);
+  // order-0: the keys are the symbols (widened)
+  keys.set(src.dense);
+  return tableModel({ table: counts, keys }, src.alphabet, maxPrecision, null);
 };
 
-/** The model of a stream and its pair index; `counted`: the key counts already (order-0 symbol counts). */
-const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array): { model: Model; index: PairIndex } => {
-  const { alphabet } = src;
-  const n = streamLength(src);
-  if (keySpace(src) <= COUNT_TABLE_MAX || src.kind === "mantissas") {
-    const table = counted ?? countKeys(src);
-    let pairs = 0;
-    for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
-    const keys = new Float64Array(pairs);
-    const counts = new Int32Array(pairs);
-    let keyPair = new Int32Array(table.length).fill(-1);
-    for (let i = 0, j = 0; i < table.length; i++)
-      if (table[i] > 0) {
-        keys[j] = i;
-        counts[j] = table[i];
-        keyPair[i] = j++;
-      }
-    const model = pairModel(keys, counts, alphabet, maxPrecision);
-    if (src.kind === "mantissas") {
-      // by raw key (context id << 7 | mantissa): bf16se's 9A contexts may make that too many
-      const byKey = keyPair;
-      keyPair = new Int32Array(src.contexts << 7).fill(-1);
-      for (let k = 0; k < keyPair.length; k++) keyPair[k] = byKey[(k >>> 7) * alphabet + src.index[k & 0x7f]];
+/**
+ * The model of a stream from its key counts, and its pair index. `manIndex` (mantissas: the dense
+ * index of each mantissa value): the coder's keys are context id << 7 | mantissa.
+ */
+const tableModel = ({ table, keys }: Counted, alphabet: number, maxPrecision: number, manIndex: Int32Array | null): { model: Model; index: PairIndex } => {
+  let pairs = 0;
+  for (let i = 0; i < table.length; i++) if (table[i] > 0) pairs++;
+  const sorted = new Float64Array(pairs);
+  const counts = new Int32Array(pairs);
+  let keyPair = new Int32Array(table.length).fill(-1);
+  for (let i = 0, j = 0; i < table.length; i++)
+    if (table[i] > 0) {
+      sorted[j] = i;
+      counts[j] = table[i];
+      keyPair[i] = j++;
     }
-    if (keyPair.length > KEY_CODER_MAX) return { model, index: { keyPair: null, pairOf: pairsByPosition(src, keyPair) } };
-    return { model, index: { keyPair, pairOf: null } };
+  const model = pairModel(sorted, counts, alphabet, maxPrecision);
+  if (manIndex) {
+    // by raw key (context id << 7 | mantissa): bf16se's 9A contexts may make that too many
+    const byKey = keyPair;
+    keyPair = new Int32Array((table.length / alphabet) << 7).fill(-1);
+    for (let k = 0; k < keyPair.length; k++) keyPair[k] = byKey[(k >>> 7) * alphabet + manIndex[k & 0x7f]];
   }
-  // a key space too big for a table (u16 symbols of a large alphabet): sort the keys
-  const { dense } = src;
+  if (keyPair.length > KEY_CODER_MAX) {
+    // keys over 16 bits (an Int32Array), turned into pairs in place
+    for (let p = 0; p < keys.length; p++) keys[p] = keyPair[keys[p]];
+    return { model, index: { entries: keys, keyPair: null } };
+  }
+  return { model, index: { entries: keys, keyPair } };
+};
+
+/** The model of a stream whose key space is too big for a table (u16 symbols of a large alphabet): sorts the keys. */
+const sortedModel = (src: SymbolSource, maxPrecision: number): { model: Model; index: PairIndex } => {
+  const { dense, refs, cols, alphabet } = src;
+  const n = dense.length;
   const key = new Float64Array(n);
   for (let r = 0, p = 0; p < n; r++) {
-    const back = rowBack(src, r);
-    for (const end = Math.min(n, p + src.cols); p < end; p++) key[p] = symbolKey(dense, p, back, back > 0 ? -1 : 0, rowFixed(src, back), alphabet);
+    const back = rowBack(refs, cols, r);
+    for (const end = Math.min(n, p + cols); p < end; p++) key[p] = symbolKey(dense, p, back, back > 0 ? -1 : 0, rowFixed(refs, back, alphabet), alphabet);
   }
   const sorted = key.slice().sort();
   let pairs = 0;
@@ -548,7 +591,7 @@ const modelStream = (src: KeySource, maxPrecision: number, counted?: Int32Array)
     }
     pairOf[p] = lo;
   }
-  return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { keyPair: null, pairOf } };
+  return { model: pairModel(keys, counts, alphabet, maxPrecision), index: { entries: pairOf, keyPair: null } };
 };
 
 /** Picks scales and frequencies for the (context, symbol) pairs of the distinct keys (ascending) and their counts. */
@@ -597,65 +640,47 @@ const pairModel = (keys: Float64Array, counts: Int32Array, alphabet: number, max
 interface Lanes {
   /** per lane: S - R (steps from its warm-up on) */
   readonly warm: Int32Array;
-  readonly states: Float64Array;
+  /** per lane, the final state (uint32 bits) */
+  readonly states: Int32Array;
   readonly words: Uint16Array;
 }
 
 /*
- * The row coders below code positions base + end - 1 down to base of one row on lanes lane0..,
- * specialised to how the coder's entries are found: by key (as symbolKey / mantissaKey) or by
- * pair (pairOf). An entry e holds coder[2e] = 1/f nudged up by 2^-50 relative (floor(x * it) is
- * x div f exactly for x < 2^32, f <= 2^16) and coder[2e + 1] = (f - 1) << 16 | cum. Emitting is
- * branch-free (it is data, no pattern a predictor learns): the low 16 bits always go to
- * words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). They return the new w.
+ * rowCoder codes positions base + end - 1 down to base of one row on lanes lane0.., position p
+ * by its coder entry e = entries[p] (see PairIndex): code[e] = (f - 1) << 16 | cum. States are uint32 bits in int32 arithmetic:
+ * x + (x div f) * (M - f) + cum is below 2^32, so its low 32 bits are exact; x div f is the
+ * floor of the double x / f (x < 2^32 and f <= 2^16: a quotient's distance to the next integer,
+ * at least 1/f, exceeds its rounding error, at most 2^-21), and below 2^31 (x < f * 2^(32 - P)).
+ * Emitting is branch-free (it is data, no pattern a predictor learns): the low 16 bits always go
+ * to words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). Returns the new w.
  */
-
-const symbolRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, dense: Dense, alphabet: number, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, w: number): number => {
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, symbolKey(dense, base + g, back, pick, fixed, alphabet), words, w);
+const rowCoder = (code: Int32Array, P: number, states: Int32Array, words: Uint16Array, entries: Uint16Array | Int32Array, base: number, lane0: number, end: number, w: number): number => {
+  const M = 1 << P;
+  for (let g = end - 1; g >= 0; g--) {
+    const c = code[entries[base + g]];
+    const f = (c >>> 16) + 1;
+    let x = states[lane0 + g];
+    const emit = ~((x >>> (32 - P)) - f) >>> 31;
+    words[w - 1] = x;
+    w -= emit;
+    x = x >>> (emit << 4);
+    states[lane0 + g] = x + Math.imul((x / f) | 0, M - f) + (c & 0xffff);
+  }
   return w;
-};
-
-const mantissaRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, x: Uint16Array, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, mantissaKey(x, base + g, back, pick), words, w);
-  return w;
-};
-
-const mantissaSeRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, x: Uint16Array, se: Dense, base: number, back: number, pick: number, lane0: number, end: number, w: number): number => {
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, mantissaSeKey(x, se, base + g, back, pick), words, w);
-  return w;
-};
-
-const pairRowCoder = (coder: Float64Array, P: number, states: Float64Array, words: Uint16Array, pairOf: Int32Array, base: number, lane0: number, end: number, w: number): number => {
-  for (let g = end - 1; g >= 0; g--) w = codeSymbol(coder, P, states, lane0 + g, pairOf[base + g], words, w);
-  return w;
-};
-
-/** Codes the symbol of coder entry e on lane l (see the row coders). */
-const codeSymbol = (coder: Float64Array, P: number, states: Float64Array, l: number, e: number, words: Uint16Array, w: number): number => {
-  const c = coder[2 * e + 1];
-  const f = (c >>> 16) + 1;
-  let x = states[l];
-  const emit = ~((x >>> (32 - P)) - f) >>> 31;
-  words[w - 1] = x & 0xffff;
-  x = x >>> (emit << 4);
-  states[l] = x + Math.floor(x * coder[2 * e]) * ((1 << P) - f) + (c & 0xffff);
-  return w - emit;
 };
 
 /** Runs the schedule backwards: returns warm-up step counts, final states and words in decode order. */
-const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex): Lanes => {
+const encodeCore = (s: Schedule, model: Model, index: PairIndex): Lanes => {
   const { freq, cum, precision: P } = model;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n, lanes, steps } = s;
-  const { keyPair, pairOf } = index;
+  const { keyPair, entries } = index;
   // by key (entries of unused keys are never read) or by pair
-  const coder = coderTables.f64(2 * (keyPair ? keyPair.length : freq.length));
-  for (let i = 0; i < coder.length / 2; i++) {
+  const code = coderCode.i32(keyPair ? keyPair.length : freq.length);
+  for (let i = 0; i < code.length; i++) {
     const pair = keyPair ? keyPair[i] : i;
-    if (pair < 0) continue;
-    coder[2 * i] = (1 / freq[pair]) * (1 + 2 ** -50);
-    coder[2 * i + 1] = (((freq[pair] - 1) << 16) | cum[pair]) >>> 0;
+    if (pair >= 0) code[i] = ((freq[pair] - 1) << 16) | cum[pair];
   }
-  const states = new Float64Array(lanes).fill(1);
+  const states = new Int32Array(lanes).fill(1);
   // one spare word below: the row coders store a word before knowing whether they keep it
   const words = codedWords.u16(n + 1);
   const readLimit = new Int32Array(lanes);
@@ -675,18 +700,13 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex)
           // a lane's read limit is the step of its last symbol coded below 2^16 (in this order)
           let below = 0;
           for (let g = 0; g < width; g++)
-            if (states[lane0 + g] < STATE_LOW) {
+            if (states[lane0 + g] >>> 0 < STATE_LOW) {
               below++;
               if (g < end) readLimit[lane0 + g] = step;
             }
           warming[slot] = below > 0 ? 1 : 0;
         }
-        const back = rowBack(src, r);
-        const pick = back > 0 ? -1 : 0;
-        if (!keyPair) w = pairRowCoder(coder, P, states, words, pairOf!, base, lane0, end, w);
-        else if (src.kind === "mantissas")
-          w = src.se ? mantissaSeRowCoder(coder, P, states, words, src.x, src.se, base, back, pick, lane0, end, w) : mantissaRowCoder(coder, P, states, words, src.x, base, back, pick, lane0, end, w);
-        else w = symbolRowCoder(coder, P, states, words, src.dense, src.alphabet, base, back, pick, rowFixed(src, back), lane0, end, w);
+        w = rowCoder(code, P, states, words, entries, base, lane0, end, w);
       }
     }
   const warm = readLimit.map((limit) => steps - limit);
@@ -694,7 +714,7 @@ const encodeCore = (s: Schedule, model: Model, src: KeySource, index: PairIndex)
 };
 
 /** The low lengths[i] bits of each value (< 2^32), concatenated MSB-first and zero-padded to a byte. */
-const packVarBits = (values: Float64Array, lengths: Int32Array): Uint8Array => {
+const packVarBits = (values: Int32Array, lengths: Int32Array): Uint8Array => {
   let total = 0;
   for (let i = 0; i < lengths.length; i++) total += lengths[i];
   const out = new Uint8Array(Math.ceil(total / 8));
@@ -1104,15 +1124,15 @@ const writePlain = (out: ByteWriter, values: Uint8Array, space: number): void =>
   out.varint(values.length);
   if (values.length === 0) return;
   const { alphabet, dense, counts } = remap(values, space);
-  const src: KeySource = { kind: "symbols", dense, refs: null, cols: 1, alphabet: alphabet.length };
-  const { model, index } = modelStream(src, autoPrecision(alphabet.length), counts);
+  const src: SymbolSource = { dense, refs: null, cols: 1, alphabet: alphabet.length };
+  const { model, index } = modelStream(src, autoPrecision(alphabet.length), null, counts);
   out.varint(alphabet.length);
   writeAscending(out, alphabet);
   out.varint(model.precision);
   for (let i = 0; i < alphabet.length - 1; i++) out.varint(model.q[i] - 1);
   const lanes = Math.min(LANES_MAX, Math.ceil(values.length / PLAIN_STEPS));
   out.varint(lanes);
-  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, src, index));
+  writeCore(out, encodeCore(flatSchedule(values.length, lanes), model, index));
 };
 
 /** Inverse of writePlain: at most maxCount values, each below `space` (<= 256: they are bytes). */
@@ -1161,11 +1181,9 @@ const readAscending = (r: ByteReader, count: number, space: number, what: string
  * fixed): the signature of the context row at the same sample, positions past the end left out.
  */
 const sampledBits = (sig: Signatures, refs: Int32Array, alphabet: number): number => {
-  const { values, samples } = sig;
   const margin = new Int32Array(alphabet + 1);
-  const small = (alphabet + 1) * alphabet <= COUNT_TABLE_MAX;
-  const table = small ? new Int32Array((alphabet + 1) * alphabet) : null;
   const map = new Map<number, number>();
+  const { values, samples } = sig;
   for (let r = 0; r < refs.length; r++) {
     const me = r * samples;
     const other = (r - refs[r]) * samples;
@@ -1174,11 +1192,45 @@ const sampledBits = (sig: Signatures, refs: Int32Array, alphabet: number): numbe
       const ctx = refs[r] > 0 ? values[other + i] : alphabet;
       const key = ctx * alphabet + values[me + i];
       margin[ctx]++;
-      if (table) table[key]++;
-      else map.set(key, (map.get(key) ?? 0) + 1);
+      map.set(key, (map.get(key) ?? 0) + 1);
     }
   }
-  return sumCLogC(margin) - sumCLogC(table ?? Array.from(map.values()));
+  return sumCLogC(margin) - sumCLogC(Array.from(map.values()));
+};
+
+/** sampledBits of `from` less that of `to`, counted in one pass when the keys fit a table. */
+const sampledBitsSaved = (sig: Signatures, from: Int32Array, to: Int32Array, alphabet: number): number => {
+  const space = (alphabet + 1) * alphabet;
+  if (space > COUNT_TABLE_MAX) return sampledBits(sig, from, alphabet) - sampledBits(sig, to, alphabet);
+  // per refs: the keys' counts, then the contexts' (one array: V8 checks each array a loop iteration touches)
+  const size = space + alphabet + 1;
+  const counts = new Int32Array(2 * size);
+  countSampled(sig.values, sig.samples, from, to, alphabet, counts);
+  const bits = (at: number): number => sumCLogC(counts.subarray(at + space, at + size)) - sumCLogC(counts.subarray(at, at + space));
+  return bits(0) - bits(size);
+};
+
+/** sampledBitsSaved's counts: of the keys (context * A + symbol) under `from` from 0 and their contexts from (A + 1) * A, then the same under `to`. */
+const countSampled = (values: Signatures["values"], samples: number, from: Int32Array, to: Int32Array, alphabet: number, counts: Int32Array): void => {
+  const margin = (alphabet + 1) * alphabet;
+  const size = margin + alphabet + 1;
+  for (let r = 0; r < from.length; r++) {
+    const me = r * samples;
+    const one = (r - from[r]) * samples;
+    const two = (r - to[r]) * samples;
+    const pickOne = from[r] > 0 ? -1 : 0;
+    const pickTwo = to[r] > 0 ? -1 : 0;
+    for (let i = 0; i < samples; i++) {
+      const v = values[me + i];
+      if (v === alphabet) continue;
+      const c1 = (values[one + i] & pickOne) | (~pickOne & alphabet);
+      counts[c1 * alphabet + v]++;
+      counts[margin + c1]++;
+      const c2 = (values[two + i] & pickTwo) | (~pickTwo & alphabet);
+      counts[size + c2 * alphabet + v]++;
+      counts[size + margin + c2]++;
+    }
+  }
 };
 
 /** Estimated size of the refs in fixed-point bits: entropy of the bit lengths plus the raw low bits. */
@@ -1192,7 +1244,8 @@ const refBits = (refs: Int32Array): number => {
 
 /** Refs as bit lengths (entropy coded: a small table) plus their raw low bits. */
 const writeRefs = (out: ByteWriter, refs: Int32Array): void => {
-  const lengths = Uint8Array.from(refs, bitLength);
+  const lengths = new Uint8Array(refs.length);
+  for (let r = 0; r < refs.length; r++) lengths[r] = bitLength(refs[r]);
   writePlain(out, lengths, 17);
   // the low bits of the refs of each length b = 2..16, grouped by length in row order
   const start = new Int32Array(18);
@@ -1237,20 +1290,30 @@ interface Signatures {
   readonly samples: number;
 }
 
-const signatures = (dense: Dense, s: Schedule, alphabet: number, columns: number, scratch: Scratch): Signatures => {
+/** `index`: the symbols are bf16 elements x, their dense symbols index[x >> 7]. */
+const signatures = (symbols: Dense, index: Int32Array | null, s: Schedule, alphabet: number, columns: number, scratch: Scratch): Signatures => {
   const { cols, rows, n } = s;
   const samples = Math.min(cols, columns);
   const at = Int32Array.from({ length: samples }, (_, i) => Math.floor((i * cols) / samples));
   const values = alphabet < 255 ? scratch.u8(rows * samples) : alphabet < 65535 ? scratch.u16(rows * samples) : scratch.i32(rows * samples);
   const whole = Math.floor(n / cols);
-  for (let r = 0; r < whole; r++) for (let i = 0; i < samples; i++) values[r * samples + i] = dense[r * cols + at[i]];
+  gatherSamples(symbols, index, at, cols, whole, values);
   // a partial last row
   for (let r = whole; r < rows; r++)
     for (let i = 0; i < samples; i++) {
       const p = r * cols + at[i];
-      values[r * samples + i] = p < n ? dense[p] : alphabet;
+      values[r * samples + i] = p >= n ? alphabet : index ? index[symbols[p] >>> 7] : symbols[p];
     }
   return { values, samples };
+};
+
+/** signatures' values of the first `rows` rows (whole ones). */
+const gatherSamples = (symbols: Dense, index: Int32Array | null, at: Int32Array, cols: number, rows: number, values: Signatures["values"]): void => {
+  for (let r = 0, o = 0; r < rows; r++) {
+    const base = r * cols;
+    if (index) for (let i = 0; i < at.length; i++, o++) values[o] = index[symbols[base + at[i]] >>> 7];
+    else for (let i = 0; i < at.length; i++, o++) values[o] = symbols[base + at[i]];
+  }
 };
 
 const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window: number, alphabet: number): Int32Array => {
@@ -1270,31 +1333,29 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   const words = packedSamples(scoreSig);
   const refs = new Int32Array(rows);
   const scoredFor = new Int32Array(rows).fill(-1);
-  // a row's candidates in order: the nearest row of the previous group, then each key column's recent rows
+  // a row's candidates in order, each once and within the window: the nearest row of the
+  // previous group, then each key column's recent rows
   const candidates = new Int32Array(1 + G * K);
   for (let g0 = 0; g0 < rows; g0 += B) {
     const g1 = Math.min(rows, g0 + B);
     for (let r = g0; r < g1; r++) {
-      candidates.fill(-1);
-      candidates[0] = g0 - 1;
+      let count = 0;
+      if (g0 > 0 && r - g0 < window) {
+        scoredFor[g0 - 1] = r;
+        candidates[count++] = g0 - 1;
+      }
       for (let m = 0; m < G; m++) {
         const slot = slots[r * G + m];
         const seen = table ?? map.get(slot);
-        if (seen) for (let k = 0, at = table ? slot : 0; k < K; k++) candidates[1 + m * K + k] = seen[at + k];
+        if (seen)
+          for (let k = 0, at = table ? slot : 0; k < K; k++) {
+            const c = seen[at + k];
+            if (c < 0 || r - c > window || scoredFor[c] === r) continue;
+            scoredFor[c] = r;
+            candidates[count++] = c;
+          }
       }
-      let best = -1;
-      let bestDistance = 0;
-      for (let i = 0; i < candidates.length; i++) {
-        const c = candidates[i];
-        if (c < 0 || r - c > window || scoredFor[c] === r) continue;
-        scoredFor[c] = r;
-        const v = agreement(scoreSig, words, r, c, best);
-        if (v > best || (v === best && r - c < bestDistance)) {
-          best = v;
-          bestDistance = r - c;
-        }
-      }
-      refs[r] = bestDistance;
+      refs[r] = words ? bestPackedRef(words, scoreSig.samples >> 2, r, candidates, count) : bestPlainRef(scoreSig.values, scoreSig.samples, r, candidates, count);
     }
     for (let r = g0; r < g1; r++)
       for (let m = 0; m < G; m++) {
@@ -1319,31 +1380,66 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
 const packedSamples = (sig: Signatures): Uint32Array | null =>
   sig.values instanceof Uint8Array && sig.samples % 4 === 0 ? new Uint32Array(sig.values.buffer, sig.values.byteOffset, sig.values.length / 4) : null;
 
-/**
- * How many sampled columns rows r and c agree on (from `words`, packedSamples, four a step when
- * there are), or -1 once even agreeing on all the columns left would not reach `best`.
+/*
+ * The distance to row r of candidates[0, count) that agrees with it on the most sampled columns
+ * (the nearest of those), from the signature values or (bestPackedRef) from `words`,
+ * packedSamples, four a step. A candidate is dropped once even agreeing on all the columns left
+ * would not reach the best so far.
  */
-const agreement = (sig: Signatures, words: Uint32Array | null, r: number, c: number, best: number): number => {
-  const { values, samples } = sig;
-  if (!words) {
+const bestPlainRef = (values: Signatures["values"], samples: number, r: number, candidates: Int32Array, count: number): number => {
+  let best = -1;
+  let bestDistance = 0;
+  next: for (let j = 0; j < count; j++) {
+    const c = candidates[j];
     let v = 0;
     for (let i = 0, a = r * samples, b = c * samples; i < samples; i++) {
       if (values[a + i] === values[b + i]) v++;
-      if ((i & 31) === 31 && v + samples - 1 - i < best) return -1;
+      if ((i & 31) === 31 && v + samples - 1 - i < best) continue next;
     }
-    return v;
+    if (v > best || (v === best && r - c < bestDistance)) {
+      best = v;
+      bestDistance = r - c;
+    }
   }
-  const per = samples / 4;
-  // per byte lane, how many zero bytes a ^ b had (each zero byte's high bit, moved down; at most
-  // per <= 32 a lane, 128 in all: the multiply sums the lanes into the top byte)
-  let lanes = 0;
-  for (let i = 0, a = r * per, b = c * per; i < per; i++) {
-    const x = words[a + i] ^ words[b + i];
-    lanes += ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7;
-    if ((i & 7) === 7 && (Math.imul(lanes, 0x01010101) >>> 24) + 4 * (per - 1 - i) < best) return -1;
-  }
-  return Math.imul(lanes, 0x01010101) >>> 24;
+  return bestDistance;
 };
+
+const bestPackedRef = (words: Uint32Array, per: number, r: number, candidates: Int32Array, count: number): number => {
+  let best = -1;
+  let bestDistance = 0;
+  const a = r * per;
+  next: for (let j = 0; j < count; j++) {
+    const c = candidates[j];
+    const b = c * per;
+    // per byte lane, how many zero bytes a ^ b had (at most per <= 32 a lane, 128 in all: the
+    // multiply sums the lanes into the top byte); eight words an iteration (an iteration
+    // re-checks the array), then the bound
+    let lanes = 0;
+    let i = 0;
+    for (; i + 8 <= per; i += 8) {
+      lanes +=
+        zeroBytes(words[a + i] ^ words[b + i]) +
+        zeroBytes(words[a + i + 1] ^ words[b + i + 1]) +
+        zeroBytes(words[a + i + 2] ^ words[b + i + 2]) +
+        zeroBytes(words[a + i + 3] ^ words[b + i + 3]) +
+        zeroBytes(words[a + i + 4] ^ words[b + i + 4]) +
+        zeroBytes(words[a + i + 5] ^ words[b + i + 5]) +
+        zeroBytes(words[a + i + 6] ^ words[b + i + 6]) +
+        zeroBytes(words[a + i + 7] ^ words[b + i + 7]);
+      if ((Math.imul(lanes, 0x01010101) >>> 24) + 4 * (per - 8 - i) < best) continue next;
+    }
+    for (; i < per; i++) lanes += zeroBytes(words[a + i] ^ words[b + i]);
+    const v = Math.imul(lanes, 0x01010101) >>> 24;
+    if (v > best || (v === best && r - c < bestDistance)) {
+      best = v;
+      bestDistance = r - c;
+    }
+  }
+  return bestDistance;
+};
+
+/** 1 in the low bit of each zero byte of x. */
+const zeroBytes = (x: number): number => ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7;
 
 
 // ---------------------------------------------------------------- the primitive
@@ -1450,7 +1546,7 @@ const FALLBACK_ROW = 256;
  * even where channels show no scale) and pay per-row work per symbol.
  */
 const autoPeriod = (rowSource: Uint8Array, width: 1 | 2, n: number): number => {
-  const detected = detectPeriod(rowSource, width);
+  const detected = detectPeriod(rowSource, width, n);
   if (detected > 1) return detected;
   for (let c = Math.min(FALLBACK_ROW, n); c >= MIN_REF_COLUMNS; c--) if (n % c === 0) return c;
   return detected;
@@ -1473,33 +1569,44 @@ const mantissaClass = (m: number): number => 1 + (m >> 4);
 /** The mantissa precision: auto (bf16, so its frames stay as they were), at most max(8, ceil(log2 Am) + 4) bits for bf16se (9A regions of 2^P_m slots in its direct tables). */
 const mantissaPrecision = (alphabet: number, se: boolean): number => (se ? Math.min(autoPrecision(alphabet), Math.max(8, ceilLog2(alphabet) + 4)) : autoPrecision(alphabet));
 
-/** bf16: each element's sign+exponent (x >> 7), and the counts of those and of the mantissas (x & 0x7f). */
-const splitFields = (x: Uint16Array): { se: Uint16Array; seCounts: Int32Array; manCounts: Int32Array } => {
-  const se = encodeSe.u16(x.length);
-  const seCounts = new Int32Array(1 << 9);
-  const manCounts = new Int32Array(1 << 7);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    se[i] = v >>> 7;
-    seCounts[v >>> 7]++;
-    manCounts[v & 0x7f]++;
+/*
+ * Hot loops called once an encode (countFields, fieldKeyRows, gatherSamples, countSampled) live in
+ * functions that return nothing or a number: V8 compiles such a loop on stack replacement before
+ * the code after it has run, and an object built there sends later calls back to the interpreter
+ * (a deoptimisation each time, then the loop interpreted until it is replaced again).
+ */
+
+/**
+ * bf16: counts the elements' sign+exponent fields (x >> 7) into four tables of 512 in turn
+ * (`quarters`): neighbours, often of one value, then count without waiting on each other.
+ */
+const countFields = (x: Uint16Array, quarters: Int32Array): void => {
+  let i = 0;
+  for (; i + 3 < x.length; i += 4) {
+    quarters[x[i] >>> 7]++;
+    quarters[512 + (x[i + 1] >>> 7)]++;
+    quarters[1024 + (x[i + 2] >>> 7)]++;
+    quarters[1536 + (x[i + 3] >>> 7)]++;
   }
-  return { se, seCounts, manCounts };
+  for (; i < x.length; i++) quarters[x[i] >>> 7]++;
+};
+
+/** bf16: the sign+exponent fields of the elements detectPeriod samples, as u16 bytes (their low byte is the whole exponent). */
+const fieldSample = (x: Uint16Array): Uint8Array => {
+  const se = new Uint16Array(Math.min(x.length, PERIOD_SAMPLE));
+  for (let i = 0; i < se.length; i++) se[i] = x[i] >>> 7;
+  return new Uint8Array(se.buffer);
 };
 
 const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; params: RansParams; stats?: RansStats } => {
   const wide = p.symbol !== "u8";
   const bf16 = p.symbol === "bf16" || p.symbol === "bf16se";
   const raw = symbolsOf(input, wide);
-  // bf16: the main symbols are sign+exponent (element >> 7); the mantissas follow in their own section
-  const fields = bf16 ? splitFields(raw as Uint16Array) : null;
-  const values = fields ? fields.se : raw;
-  const n = values.length;
+  const n = raw.length;
   const tail = input.length - n * (wide ? 2 : 1);
   const contextual = p.context !== "none";
-  // bf16: rows are found on the sign+exponent symbols (their low byte is the whole exponent)
-  const rowSource = bf16 ? new Uint8Array(values.buffer, values.byteOffset, 2 * n) : input;
-  const period = contextual ? (p.period || autoPeriod(rowSource, wide ? 2 : 1, n)) : p.period;
+  // bf16: rows are found on the sign+exponent symbols
+  const period = contextual ? p.period || autoPeriod(bf16 ? fieldSample(raw as Uint16Array) : input, wide ? 2 : 1, n) : p.period;
   // room for the whole input: coded streams are rarely larger, and growing copies what was written
   const out = new ByteWriter(64 + input.length);
   if (n === 0) {
@@ -1507,15 +1614,18 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     return { streams: [out.finish()], params: { ...p, period: Math.max(period, contextual ? 1 : 0), blockRows: Math.max(1, p.blockRows), lanes: Math.max(1, p.lanes), precision: Math.max(1, p.precision) } };
   }
   let alphabet: Int32Array;
-  let dense: Dense;
   let counts: Int32Array;
-  let mantissas: { alphabet: Int32Array; index: Int32Array } | null = null;
-  if (fields) {
-    const se = alphabetOf(fields.seCounts);
-    mantissas = alphabetOf(fields.manCounts);
-    ({ alphabet, counts } = se);
-    dense = lookUp(fields.se, se.index, encodeDense.dense(alphabet.length, n));
-  } else ({ alphabet, dense, counts } = remap(values, wide ? 65536 : 256, encodeDense));
+  // the main symbols: dense, or bf16 the sign+exponent fields (x >> 7) by seIndex (never
+  // materialised: countFieldKeys keys them with the mantissas, which follow in their own section)
+  let dense: Dense | null = null;
+  let seIndex: Int32Array | null = null;
+  if (bf16) {
+    const quarters = new Int32Array(4 << 9);
+    countFields(raw as Uint16Array, quarters);
+    const seCounts = quarters.subarray(0, 1 << 9);
+    for (let v = 0; v < seCounts.length; v++) seCounts[v] += quarters[512 + v] + quarters[1024 + v] + quarters[1536 + v];
+    ({ alphabet, counts, index: seIndex } = alphabetOf(seCounts));
+  } else ({ alphabet, dense, counts } = remap(raw, wide ? 65536 : 256, encodeDense));
   const A = alphabet.length;
   const check = new Uint8Array(4);
   new DataView(check.buffer).setUint32(0, adler32(input), true);
@@ -1542,17 +1652,21 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
       // rows, e.g. a wrong period, make them dearer than the symbols), judged on the sampled
       // columns: otherwise the nearest refs
       if (period >= MIN_REF_COLUMNS) {
-        const keySig = signatures(dense, s, A, KEY_COLUMNS, keySignatures);
-        const found = findRefs(keySig, signatures(dense, s, A, SCORE_COLUMNS, scoreSignatures), s, p.window, A);
-        if ((sampledBits(keySig, refs, A) - sampledBits(keySig, found, A)) * period > refBits(found) * keySig.samples) {
+        const keySig = signatures(dense ?? raw, seIndex, s, A, KEY_COLUMNS, keySignatures);
+        const found = findRefs(keySig, signatures(dense ?? raw, seIndex, s, A, SCORE_COLUMNS, scoreSignatures), s, p.window, A);
+        if (sampledBitsSaved(keySig, refs, found, A) * period > refBits(found) * keySig.samples) {
           refs = found;
           explicitRefs = true;
         }
       }
     }
   }
-  const src: KeySource = { kind: "symbols", dense, refs, cols: period, alphabet: A };
-  const { model, index } = modelStream(src, p.precision || autoPrecision(A), refs ? undefined : counts);
+  const bySe = p.symbol === "bf16se";
+  const fields = seIndex
+    ? countFieldKeys(raw as Uint16Array, seIndex, A, refs, period, bySe, keyArray(Math.max((refs ? A + 1 : 1) * A, (MANTISSA_CONTEXTS * (bySe ? A : 1)) << 7), 2 * n, coderKeys))
+    : null;
+  const maxPrecision = p.precision || autoPrecision(A);
+  const { model, index } = fields ? tableModel(fields.se, A, maxPrecision, null) : modelStream({ dense: dense!, refs, cols: period, alphabet: A }, maxPrecision, coderKeys, refs ? undefined : counts);
   writeModel(out, alphabet, model, contextual);
   const sideBytes = out.length;
   if (p.context === "rowref") {
@@ -1560,16 +1674,15 @@ const encode = (input: Uint8Array, p: RansParams): { streams: Uint8Array[]; para
     if (explicitRefs) writeRefs(out, refs!);
   }
   const refBytes = out.length - sideBytes;
-  writeCore(out, encodeCore(s, model, src, index));
+  writeCore(out, encodeCore(s, model, index));
   let entropyBits = model.entropyBits;
-  if (mantissas) {
+  if (fields) {
+    const { man, mantissas } = fields;
     const Am = mantissas.alphabet.length;
-    const se = p.symbol === "bf16se";
-    const mSrc: KeySource = { kind: "mantissas", x: raw as Uint16Array, se: se ? dense : null, contexts: MANTISSA_CONTEXTS * (se ? A : 1), refs, cols: period, alphabet: Am, index: mantissas.index };
-    const m = modelStream(mSrc, mantissaPrecision(Am, se));
+    const m = tableModel(man, Am, mantissaPrecision(Am, bySe), mantissas.index);
     out.varint(m.model.precision);
     writeModel(out, mantissas.alphabet, m.model, true);
-    writeCore(out, encodeCore(s, m.model, mSrc, m.index));
+    writeCore(out, encodeCore(s, m.model, m.index));
     entropyBits += m.model.entropyBits;
   }
   if (tail) out.byte(input[input.length - 1]);
