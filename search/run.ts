@@ -374,12 +374,18 @@ const fileNames = (ctx: Ctx) => ctx.corpus.files.map((f) => f.name);
  * or xz 9 genome holds a worker for most of a minute), and that time goes to other candidates.
  */
 const SLOW_FACTOR = 8;
+/**
+ * No limit below this: a candidate done within it holds a worker too briefly to matter, and on a
+ * small corpus (milliseconds a genome) a GC pause or a busy machine would otherwise stop it and so
+ * make the population depend on the machine's load.
+ */
+const SLOW_FLOOR_SEC = 2;
 
-/** The time limit of a generation's evaluations (see SLOW_FACTOR); none before there is a population, or in pareto mode. */
+/** The time limit of a generation's evaluations (see SLOW_FACTOR, SLOW_FLOOR_SEC); none before there is a population, or in pareto mode. */
 const giveUpSec = (config: RunConfig, population: readonly Scored[]): number | undefined => {
   if (config.objective !== "apex" || population.length === 0) return undefined;
   const best = eliteOrder(population)[0];
-  return SLOW_FACTOR * (best.encodeSec + best.decodeSec);
+  return Math.max(SLOW_FLOOR_SEC, SLOW_FACTOR * (best.encodeSec + best.decodeSec));
 };
 
 const evaluateCandidate = (ctx: Ctx, c: Candidate, generation: number, limitSec?: number): Effect.Effect<Outcome, StoreError> =>

@@ -78,15 +78,15 @@ describe("python cost: rans steps", () => {
     const model: PythonCostModel = { machine: "test", kind: "calibrated", entries: new Map(rows.map((r) => [r.primitive, r])) };
     const { large } = calibrationSizes(sample.length);
     const nodes = { auto: {}, fewLanes: { lanes: 16 } };
-    const measured = await measurePython(
-      Object.entries(nodes).map(([key, p]) => ({ key, prim: rans, params: params(p) })),
-      { python, sample },
-    );
+    // the fastest of three back-to-back rounds: a busy moment slows one round, rarely all three
+    const rounds = [];
+    for (let i = 0; i < 3; i++)
+      rounds.push(await measurePython(Object.entries(nodes).map(([key, p]) => ({ key, prim: rans, params: params(p) })), { python, sample }));
     const seconds: Record<string, { predicted: number; measured: number }> = {};
     for (const [key, p] of Object.entries(nodes)) {
-      const t = measured.get(key);
-      assert.ok(t, `${key} was not measured`);
-      seconds[key] = { predicted: predictPythonSeconds(model, { op: "rans", ...p }, [large]).totalSec, measured: t.large[0] + t.large[1] };
+      const times = rounds.map((m) => m.get(key)).map((t) => (t ? t.large[0] + t.large[1] : NaN));
+      assert.ok(times.every(Number.isFinite), `${key} was not measured`);
+      seconds[key] = { predicted: predictPythonSeconds(model, { op: "rans", ...p }, [large]).totalSec, measured: Math.min(...times) };
     }
     // Calibration and measurement run at different moments of a shared machine, so absolute times
     // are compared only as a ratio measured back to back: what the extra steps cost over auto.

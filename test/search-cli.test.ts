@@ -104,7 +104,7 @@ describe("search CLI", () => {
     assert.equal(count(db, "SELECT COUNT(*) AS n FROM runs WHERE status = 'running'"), 1, "a killed run stays 'running'");
     // genomes tried: evaluated (ok or failed on the corpus) or refused by the gate
     const tried = (file: string) =>
-      count(file, "SELECT COUNT(DISTINCT genome) AS n FROM evaluations") + count(file, "SELECT COUNT(*) AS n FROM failures WHERE reason = 'gate'");
+      count(file, "SELECT COUNT(DISTINCT genome) AS n FROM evaluations") + count(file, "SELECT COUNT(*) AS n FROM failures WHERE reason IN ('gate', 'slow')");
     const before = tried(db);
 
     const r = ok(cli("search", "--resume", "1", "--db", db, "--workers", "1", "--json"), "resume");
