@@ -189,20 +189,41 @@ const adlerBytes = (b: Uint8Array, adler: number): number => {
   return (c * 65536 + a) >>> 0;
 };
 
-/** Adler-32 continued from `adler` over little-endian u32 words: a step adds 4a and the bytes weighted 4, 3, 2, 1 to c. */
+/** Words adlerWords sums in 16-bit lanes at a time (a lane of sums before each word then holds at most 255 * (1 + ... + 15)). */
+const ADLER_BLOCK = 16;
+
+/**
+ * Adler-32 continued from `adler` over little-endian u32 words: a word adds 4a and its bytes
+ * weighted 4, 3, 2, 1 to c. A block of k words sums its even bytes (0 and 2 of each word) and odd
+ * bytes in two 16-bit lanes each, and those sums before each word: c gains 4 (k a + the sums before
+ * each word) + the weighted byte sums.
+ */
 const adlerWords = (words: Uint32Array, adler: number): number => {
   let a = adler & 0xffff;
   let c = adler >>> 16;
   for (let w = 0; w < words.length; ) {
-    const end = Math.min(words.length, w + ADLER_CHUNK / 4);
-    for (; w < end; w++) {
-      const v = words[w];
-      const b0 = v & 0xff;
-      const b1 = (v >>> 8) & 0xff;
-      const b2 = (v >>> 16) & 0xff;
-      const b3 = v >>> 24;
-      c = (c + 4 * (a + b0) + 3 * b1 + 2 * b2 + b3) | 0; // below 2^32: uint32 bits
-      a = (a + b0 + b1 + b2 + b3) | 0;
+    const chunkEnd = Math.min(words.length, w + ADLER_CHUNK / 4);
+    while (w < chunkEnd) {
+      const end = Math.min(chunkEnd, w + ADLER_BLOCK);
+      const k = end - w;
+      let even = 0;
+      let odd = 0;
+      let evenBefore = 0;
+      let oddBefore = 0;
+      for (; w < end; w++) {
+        const v = words[w];
+        evenBefore = (evenBefore + even) | 0;
+        oddBefore = (oddBefore + odd) | 0;
+        even += v & 0x00ff00ff;
+        odd += (v >>> 8) & 0x00ff00ff;
+      }
+      const b0 = even & 0xffff;
+      const b1 = odd & 0xffff;
+      const b2 = even >>> 16;
+      const b3 = odd >>> 16;
+      const before = (evenBefore & 0xffff) + (evenBefore >>> 16) + (oddBefore & 0xffff) + (oddBefore >>> 16);
+      c = (c + 4 * (k * a + before) + 4 * b0 + 3 * b1 + 2 * b2 + b3) | 0; // below 2^32: uint32 bits
+      a += b0 + b1 + b2 + b3;
     }
     a %= ADLER_BASE;
     c = (c >>> 0) % ADLER_BASE;
@@ -847,14 +868,14 @@ const readCore = (r: ByteReader, s: Schedule, scratch?: Scratch): LaneInput => {
 };
 
 /**
- * Decoder tables. Direct (when small enough), in two compact levels that stay in cache: the output
- * symbol of each slot of each context id c at c << P | slot, then (f - 1) << 16 | cum of each
- * (context, output symbol) at c << symbolBits | symbol. Otherwise per used context (ordinal) a
- * binary search over its cumulative frequencies.
+ * Decoder tables. Direct (when small enough), per slot of each context id c at c << P | slot: its
+ * output symbol, and (f - 1) << 16 | (slot - cum) of that symbol (two loads side by side, not one
+ * waiting on the other). Otherwise per used context (ordinal) a binary search over its cumulative
+ * frequencies.
  */
 interface DecodeTables {
   readonly precision: number;
-  readonly direct: { readonly slotSymbol: Uint8Array | Uint16Array; readonly symbolCode: Int32Array; readonly symbolBits: number } | null;
+  readonly direct: { readonly slotSymbol: Uint8Array | Uint16Array; readonly slotCode: Int32Array } | null;
   /** context id -> used-context ordinal, -1 if unused */
   readonly ordinal: Int32Array;
   readonly start: Int32Array;
@@ -865,10 +886,11 @@ interface DecodeTables {
 }
 
 /**
- * The symbol code of an unused context (its slots all give symbol 0): f - 1 = 2^15 with cum = 2^15,
- * which no table has (f > 2^15 leaves cum < 2^15), so code & (code << 16) is negative for it only.
+ * The slot code of an unused context (its slots all give symbol 0): f - 1 = 0 with slot - cum =
+ * 0xffff, which no table has (slot - cum <= f - 1), so (code >>> 16) - (code & 0xffff) is negative
+ * for it only.
  */
-const UNUSED_CODE = (0x8000 << 16) | 0x8000;
+const UNUSED_CODE = 0xffff;
 
 /**
  * `output` maps symbol indices to what the decoder writes (default: the indices themselves);
@@ -892,29 +914,41 @@ const buildDecodeTables = (
   const pairs = symbol.length;
   const pairCum = new Int32Array(pairs);
   const pairFreq = new Int32Array(pairs);
-  const pairSymbol = output ? Int32Array.from(symbol, (sym) => output[sym]) : symbol;
+  const pairSymbol = output ? new Int32Array(pairs) : symbol;
   let largest = 0;
   for (let o = 0; o < used; o++)
     for (let i = start[o], c = 0; i < start[o + 1]; i++) {
-      pairFreq[i] = q[i] * 2 ** (precision - scale[o]);
+      if (output) pairSymbol[i] = output[symbol[i]];
+      pairFreq[i] = q[i] << (precision - scale[o]);
       pairCum[i] = c;
       c += pairFreq[i];
       largest = Math.max(largest, pairSymbol[i]);
     }
-  const symbolBits = bitLength(largest);
   let direct: DecodeTables["direct"] = null;
-  if (contextSpace * 2 ** Math.max(precision, symbolBits) <= directLimit) {
+  if (contextSpace * 2 ** precision <= directLimit) {
     const slots = contextSpace << precision;
-    const slotSymbol = !scratch ? (largest < 256 ? new Uint8Array(slots) : new Uint16Array(slots)) : (largest < 256 ? scratch.slots.u8(slots) : scratch.slots.u16(slots)).fill(0);
-    const symbolCode = (scratch ? scratch.codes.i32(contextSpace << symbolBits) : new Int32Array(contextSpace << symbolBits)).fill(UNUSED_CODE);
-    for (let o = 0; o < used; o++) {
-      const c = contextIds[o];
-      for (let i = start[o]; i < start[o + 1]; i++) {
-        slotSymbol.fill(pairSymbol[i], (c << precision) + pairCum[i], (c << precision) + pairCum[i] + pairFreq[i]);
-        symbolCode[(c << symbolBits) | pairSymbol[i]] = ((pairFreq[i] - 1) << 16) | pairCum[i];
+    const slotSymbol = !scratch ? (largest < 256 ? new Uint8Array(slots) : new Uint16Array(slots)) : largest < 256 ? scratch.slots.u8(slots) : scratch.slots.u16(slots);
+    const slotCode = scratch ? scratch.codes.i32(slots) : new Int32Array(slots);
+    // a used context's frequencies fill its 2^P slots exactly; the slots of the others are marked
+    for (let c = 0, o = 0; c < contextSpace; c++) {
+      const at = c << precision;
+      if (o < used && contextIds[o] === c) {
+        for (let i = start[o]; i < start[o + 1]; i++) {
+          const from = at + pairCum[i];
+          const sym = pairSymbol[i];
+          const code = (pairFreq[i] - 1) << 16;
+          for (let k = 0; k < pairFreq[i]; k++) {
+            slotSymbol[from + k] = sym;
+            slotCode[from + k] = code | k;
+          }
+        }
+        o++;
+      } else {
+        slotSymbol.fill(0, at, at + (1 << precision));
+        slotCode.fill(UNUSED_CODE, at, at + (1 << precision));
       }
     }
-    direct = { slotSymbol, symbolCode, symbolBits };
+    direct = { slotSymbol, slotCode };
   }
   return { precision, direct, ordinal, start, pairCum, pairFreq, pairSymbol };
 };
@@ -954,7 +988,7 @@ interface RowContexts {
  */
 
 /** Contexts are earlier symbols of the same stream. */
-const symbolRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, out: Dense, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+const symbolRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P: number, states: Int32Array, out: Dense, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
   const mask = (1 << P) - 1;
   let bad = 0;
   for (let g = 0; g < end; g++) {
@@ -963,11 +997,14 @@ const symbolRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array,
     const y = states[l];
     const slot = y & mask;
     const c = (out[p - back] & pick) | fixed;
-    const sym = slotSymbol[(c << P) | slot];
-    const code = symbolCode[(c << B) | sym];
-    bad |= code & (code << 16);
+    const at = (c << P) | slot;
+    const sym = slotSymbol[at];
+    const code = slotCode[at];
+    const f1 = code >>> 16;
+    const bias = code & 0xffff;
+    bad |= f1 - bias;
     out[p] = sym;
-    let x = (Math.imul((code >>> 16) + 1, y >>> P) + slot - (code & 0xffff)) | 0;
+    let x = (Math.imul(f1 + 1, y >>> P) + bias) | 0;
     const reads = (((x >>> 16) - 1) >>> 31) & allow;
     x = (x << (reads << 4)) | (words[wp] & -reads);
     wp += reads;
@@ -977,7 +1014,7 @@ const symbolRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array,
 };
 
 /** bf16 mantissas, written straight into the elements (see RowContexts). */
-const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Array, P: number, B: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, stride: number, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
+const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, stride: number, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
   const mask = (1 << P) - 1;
   let bad = 0;
   for (let g = 0; g < end; g++) {
@@ -991,11 +1028,14 @@ const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, symbolCode: Int32Arra
     // all ones where the sign+exponent fields agree
     const agree = (((h ^ above) >>> 7) - 1) >> 31;
     const c = (mantissaClass(above & 0x7f) & agree & pick) + Math.imul(s, stride);
-    const sym = slotSymbol[(c << P) | slot];
-    const code = symbolCode[(c << B) | sym];
-    bad |= code & (code << 16);
+    const at = (c << P) | slot;
+    const sym = slotSymbol[at];
+    const code = slotCode[at];
+    const f1 = code >>> 16;
+    const bias = code & 0xffff;
+    bad |= f1 - bias;
     elements[p] = h | sym;
-    let x = (Math.imul((code >>> 16) + 1, y >>> P) + slot - (code & 0xffff)) | 0;
+    let x = (Math.imul(f1 + 1, y >>> P) + bias) | 0;
     const reads = (((x >>> 16) - 1) >>> 31) & allow;
     x = (x << (reads << 4)) | (words[wp] & -reads);
     wp += reads;
@@ -1035,22 +1075,23 @@ const searchRow = (tables: DecodeTables, rc: RowContexts, states: Int32Array, ou
 };
 
 /**
- * Decodes the schedule into out (see RowContexts). Steps before the first read limit renormalise
- * in the row loops; later steps (the last few) check each lane against its read limit.
+ * Decodes the schedule into out (see RowContexts). Steps before the first read limit of a slot's
+ * lanes renormalise in the row loops; later steps (the last few) check each lane against its read
+ * limit.
  */
 const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: LaneInput, out: Dense): void => {
   const { states, readLimit, words, wordCount } = input;
   const { direct, precision: P } = tables;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n } = s;
   const { refs, fixed, bf16 } = rc;
-  let free = s.steps;
-  for (let l = 0; l < readLimit.length; l++) free = Math.min(free, readLimit[l]);
+  // per slot, the first read limit of its lanes (one early lane, e.g. a column of near-certain symbols, slows only its slot)
+  const free = new Int32Array(slots).fill(s.steps);
+  for (let l = 0; l < readLimit.length; l++) free[(l / width) | 0] = Math.min(free[(l / width) | 0], readLimit[l]);
   let wp = 0;
   let limits = 0;
   for (let t = 0; t < levels; t++)
     for (let j = 0; j < sub; j++) {
       const step = t * sub + j;
-      const allow = step < free ? 1 : 0;
       for (let k = 0; k < slots; k++) {
         const r = blocked ? k * blockRows + t : t * blockRows + k;
         if (r >= rows) continue;
@@ -1059,12 +1100,13 @@ const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: L
         const lane0 = k * width;
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
+        const allow = step < free[k] ? 1 : 0;
         if (!direct) wp = searchRow(tables, rc, states, out, base, back, lane0, end, words, wp, allow);
         else {
-          const { slotSymbol, symbolCode, symbolBits: B } = direct;
+          const { slotSymbol, slotCode } = direct;
           const next = bf16
-            ? mantissaRow(slotSymbol, symbolCode, P, B, states, out as Uint16Array, bf16.se, bf16.high, bf16.stride, base, back, pick, lane0, end, words, wp, allow)
-            : symbolRow(slotSymbol, symbolCode, P, B, states, out, base, back, pick, back > 0 ? 0 : fixed, lane0, end, words, wp, allow);
+            ? mantissaRow(slotSymbol, slotCode, P, states, out as Uint16Array, bf16.se, bf16.high, bf16.stride, base, back, pick, lane0, end, words, wp, allow)
+            : symbolRow(slotSymbol, slotCode, P, states, out, base, back, pick, back > 0 ? 0 : fixed, lane0, end, words, wp, allow);
           if (next < 0) corrupt(`unused context in row ${r}`);
           wp = next;
         }
@@ -1729,7 +1771,7 @@ const decode = ([payload]: readonly Uint8Array[], p: RansParams, info: { cap: nu
   const r = new ByteReader(payload, "rans");
   const c4 = r.take(4);
   const check = (c4[0] | (c4[1] << 8) | (c4[2] << 16) | (c4[3] << 24)) >>> 0;
-  // direct tables take at most 8 bytes an entry (up to 2 for a slot's symbol, 4 for a symbol's code)
+  // direct tables take at most 6 bytes a slot (up to 2 for its symbol, 4 for its code)
   const directLimit = Math.min(1 << 22, 2 * n + 4096, Math.floor(info.cap / 8));
   const P = p.precision;
   const { alphabet, contextSpace, contextIds, start, scale, symbol, q } = readModel(r, n, wide ? 65536 : 256, contextual ? "symbols" : "none", P, info.cap, directLimit);
