@@ -2248,30 +2248,32 @@ def _rans_encode_lanes(streams):
     # per lane: its stream's 2^(32-P) (emit limit f * 2^(32-P)) and M = 2^P
     unit = np.repeat([float(1 << (32 - P)) for s, f, c, keys, P in streams], widths)
     M = np.repeat([float(1 << P) for s, f, c, keys, P in streams], widths)
-    # per run of steps: frequencies, cumulative frequencies, emit limits and M - f (fewer, larger
-    # gathers and arithmetic out of the step loop)
+    # per run of steps: frequencies and cumulative frequencies (fewer, larger gathers out of the
+    # step loop; the emit limits and M - f per step, on arrays in the first-level cache)
     run = max(1, min(S, _RANS_CHUNK // W))
     f_run = np.empty((run, W))
     c_run = np.empty((run, W))
-    lim_run = np.empty((run, W))
-    mf_run = np.empty((run, W))
+    t = np.empty(W)
     x = np.ones(W)
     q = np.empty(W)
-    emit = np.empty((S, W), bool)
+    e = np.empty(W, bool)
     warm = np.zeros(W, np.int64)
     # lanes without symbols stay at state 1 (warm-up) throughout: count the others while they warm up
     idle = sum(s.lanes - s.first_step_symbols() for s, f, c, keys, P in streams)
     warming = True
-    chunks = []
+    # per stream: the words its lanes emit, by step (lanes in order within a step)
+    chunks = [[] for _ in streams]
+    appends = [chunk.append for chunk in chunks]
+    append0, append1 = appends[0], appends[-1]
+    cuts = np.array(first[1:], np.intp)
+    cut = first[1]
     # the step loop pays per Python operation: bound methods, positional outputs, arrays for
     # constants (a Python scalar operand costs more than the arithmetic on a few thousand lanes)
-    append = chunks.append
-    ge, less, add, mul, floor, div = np.greater_equal, np.less, np.add, np.multiply, np.floor, np.divide
+    ge, less, add, mul, floor, div, sub = np.greater_equal, np.less, np.add, np.multiply, np.floor, np.divide, np.subtract
     low = np.full(W, float(_RANS_LOW))
     inv = np.full(W, 1.0 / 65536)
-    # views of the run rows and of the steps' emit flags, made once
-    rows = list(zip(f_run, c_run, lim_run, mf_run))
-    emit_rows = list(emit)
+    # views of the run rows, made once
+    rows = list(zip(f_run, c_run))
     for st1 in range(S, 0, -run):
         st0 = max(0, st1 - run)
         size = st1 - st0
@@ -2279,41 +2281,47 @@ def _rans_encode_lanes(streams):
         k = index[st0:st1].astype(np.intp)
         f_key.take(k, out=f_run[:size], mode="wrap")
         c_key.take(k, out=c_run[:size], mode="wrap")
-        mul(f_run[:size], unit, lim_run[:size])
-        np.subtract(M, f_run[:size], out=mf_run[:size])
-        for (f, c, lim, mf), e in zip(rows[size - 1::-1], emit_rows[st1 - 1:st0 - 1 if st0 else None:-1]):
+        for f, c in rows[size - 1::-1]:
             if warming:
                 less(x, low, e)
                 warm += e
                 warming = np.count_nonzero(e) > idle
-            ge(x, lim, e)
-            # emitting lanes (a few) give their state and shift it by 16 bits
+            mul(f, unit, t)
+            ge(x, t, e)
+            # emitting lanes (a few) give their state (stream by stream) and shift it by 16 bits
             lanes = e.nonzero()[0]
             y = x.take(lanes)
-            append(y)
+            if K == 1:
+                append0(y)
+            elif K == 2:
+                a = lanes.searchsorted(cut)
+                append0(y[:a])
+                append1(y[a:])
+            else:
+                a = 0
+                for b, append in zip(lanes.searchsorted(cuts).tolist(), appends):
+                    append(y[a:b])
+                    a = b
             y = mul(y, inv[:lanes.size])
             floor(y, y)
             x[lanes] = y
             # (x div f) * M + x mod f + cum = x + (x div f) * (M - f) + cum
             div(x, f, q)
             floor(q, q)
-            mul(q, mf, q)
+            sub(M, f, t)
+            mul(q, t, q)
             add(x, q, x)
             add(x, c, x)
     # float states below 2^32 cast to uint32 exactly; to uint16, their low 16 bits
-    words = np.concatenate(chunks[::-1]).astype(np.uint32).astype("<u2")
     states = x.astype(np.uint32)
-    if K > 1:
-        # the words of a step are its lanes' in order: stream by stream
-        per = np.add.reduceat(emit.view(np.uint8), first[:-1], axis=1, dtype=np.int64)
-        owner = np.repeat(np.tile(np.arange(K), S), per.reshape(-1))
     cores = []
     for k, (s, f, c, keys, P) in enumerate(streams):
         # a lane still warming up after its last step (others go on) warmed up throughout; once
         # none of the others is warm, the lanes still at state 1 are those without symbols
         w = np.minimum(warm[first[k]:first[k + 1]], s.steps)
         w[s.first_step_symbols(lanes=True) == 0] = s.steps
-        cores.append((w, states[first[k]:first[k + 1]], words if K == 1 else words[owner == k]))
+        words = np.concatenate(chunks[k][::-1]) if chunks[k] else np.zeros(0)
+        cores.append((w, states[first[k]:first[k + 1]], words.astype(np.uint32).astype("<u2")))
     return cores
 
 
@@ -2537,14 +2545,22 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
     need = np.empty(W, bool)
     ctx = np.empty((K * s.slots, s.width), tables.dtype)
     ctx_flat = ctx.reshape(-1)
+    # (offsets are non-negative: int32 ones add to the uint32 slots as uint32, faster than mixed)
+    ctx_add = ctx_flat.view(np.uint32) if ctx.dtype == np.int32 else ctx_flat
     # the step loop pays per Python operation: bound methods, positional outputs, arrays for
     # constants (a Python scalar operand costs more than the arithmetic on a few thousand lanes)
     mask = np.repeat([(1 << P) - 1 for P in tables.precision], L).astype(np.uint32)
-    shift = np.repeat(tables.precision, L).astype(np.uint32)
-    sixteen = np.full(W, 16, np.uint32)
-    band, add, rshift, mul, less, lshift, bor, equal = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less, np.left_shift, np.bitwise_or, np.equal
-    count_nonzero, concatenate = np.count_nonzero, np.concatenate
-    need_first = need[:L]
+    # x >> P by stream with a scalar P (numpy shifts by an array lane by lane: slower, unless the
+    # lanes are too few to pay for a call per stream)
+    if len(set(tables.precision)) == 1:
+        shifts = [(x, np.uint32(tables.precision[0]))]
+    elif W >= 2048:
+        shifts = [(x[k * L:(k + 1) * L], np.uint32(P)) for k, P in enumerate(tables.precision)]
+    else:
+        shifts = [(x, np.repeat(tables.precision, L).astype(np.uint32))]
+    # (x << 16 as a multiply: numpy shifts by an array lane by lane, multiplies in SIMD; x < 2^16 here)
+    sixteen = np.full(W, 1 << 16, np.uint32)
+    band, add, rshift, mul, less, bor, equal = np.bitwise_and, np.add, np.right_shift, np.multiply, np.less, np.bitwise_or, np.equal
     if tables.direct:
         f_take, b_take, co_take = tables.f.take, tables.bias.take, tables.co.take
     # views made once: each iteration's context rows and history rows (flat)
@@ -2603,7 +2619,7 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             ctx[row, col:] = idle
         dest = dests[i]
         band(x, mask, slot)
-        add(slot, ctx_flat, e)
+        add(slot, ctx_add, e)
         if tables.direct:
             f_take(e, None, f, "wrap")
             b_take(e, None, b, "wrap")
@@ -2620,7 +2636,8 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
             else:
                 rshift(g_dests[i], g_shift, region)
                 sadd_take(region, None, sadd, "wrap")
-        rshift(x, shift, x)
+        for xk, Pk in shifts:
+            rshift(xk, Pk, xk)
         mul(x, f, x)
         add(x, b, x)
         if limited is not None and (x[limited] >= _RANS_LOW).any():
@@ -2631,17 +2648,22 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         n = lanes.size
         if n:
             xs = x.take(lanes)
-            lshift(xs, sixteen[:n], xs)
+            mul(xs, sixteen[:n], xs)
             if K == 1:
                 if w0 + n > e0:
                     _rans_corrupt("out of words")
                 bor(xs, words[w0:w0 + n], xs)
                 w0 += n
             else:
-                a = count_nonzero(need_first)
+                a = lanes.searchsorted(L)
                 if w0 + a > e0 or w1 + n - a > e1:
                     _rans_corrupt("out of words")
-                bor(xs, concatenate((words[w0:w0 + a], words[w1:w1 + n - a])), xs)
+                if a:
+                    head = xs[:a]
+                    bor(head, words[w0:w0 + a], head)
+                if a < n:
+                    rest = xs[a:]
+                    bor(rest, words[w1:w1 + n - a], rest)
                 w0 += a
                 w1 += n - a
             x[lanes] = xs
@@ -2701,12 +2723,38 @@ def _rans_write_nested(out, nested):
             out[at] = b"".join(part)
 
 
+def _rans_peek_varints(r, count):
+    """The next count varints of r at once (consumed), or None (nothing consumed) where reading them
+    one by one would fail: the caller then does, for its exact error."""
+    if count <= 0:
+        return np.zeros(0, np.int64)
+    b = np.frombuffer(r.buf, np.uint8, min(r.remaining(), 7 * count), r.pos)
+    ends = np.flatnonzero(b < 0x80)[:count]
+    if ends.size < count:
+        return None
+    starts = np.empty(count, np.int64)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    lens = ends - starts + 1
+    if int(lens.max()) > 7:
+        return None
+    b = b[:int(ends[-1]) + 1].astype(np.int64)
+    shift = 7 * (np.arange(b.size, dtype=np.int64) - np.repeat(starts, lens))
+    r.pos += b.size
+    return np.add.reduceat((b & 0x7F) << shift, starts)
+
+
 def _rans_read_ascending(r, count, space, what):
-    v = np.zeros(count, np.int64)
-    prev = -1
-    for i in range(count):
-        prev += r.varint() + 1
-        v[i] = prev
+    gaps = _rans_peek_varints(r, count)
+    if gaps is not None:
+        v = np.cumsum(gaps + 1) - 1
+        prev = int(v[-1]) if count else -1
+    else:
+        v = np.zeros(count, np.int64)
+        prev = -1
+        for i in range(count):
+            prev += r.varint() + 1
+            v[i] = prev
     if count and prev >= space:
         _rans_corrupt("%s: value %d out of range %d" % (what, prev, space))
     return v
@@ -2727,11 +2775,18 @@ def _rans_read_plain(r, max_count, space, direct_limit):
         _rans_corrupt("nested precision %d for %d symbols" % (precision, a))
     q = np.zeros(a, np.int64)
     rest = 1 << precision
-    for i in range(a - 1):
-        q[i] = r.varint() + 1
-        rest -= int(q[i])
-        if rest < 1:
+    given = _rans_peek_varints(r, a - 1)
+    if given is not None:
+        q[:a - 1] = given + 1
+        if a > 1 and rest - int(q[:a - 1].sum()) < 1:
             _rans_corrupt("nested frequencies over the total")
+        rest -= int(q[:a - 1].sum())
+    else:
+        for i in range(a - 1):
+            q[i] = r.varint() + 1
+            rest -= int(q[i])
+            if rest < 1:
+                _rans_corrupt("nested frequencies over the total")
     q[a - 1] = rest
     lanes = r.varint()
     if lanes < 1 or lanes > m:
@@ -3124,14 +3179,15 @@ def dec_rans(streams, p, info):
         tables = _RansTables([spec], direct_limit)
         hist = _rans_decode_lanes(s, tables, [(lanes, 0, src, fixed)])
         se = 0
-    out = _rans_output(s, hist[se], tables, se, alphabet.astype("<u2" if wide else np.uint8), n)
+    # (bf16: the sign+exponents in place, the mantissas or-ed in below)
+    out = _rans_output(s, hist[se], tables, se, (alphabet << 7 if bf16 else alphabet).astype("<u2" if wide else np.uint8), n)
     if out is None:
         _rans_corrupt("a symbol uses an unused context")
     if bf16:
         man = _rans_output(s, hist[0], tables, 0, man_alphabet.astype("<u2"), n)
         if man is None:
             _rans_corrupt("a mantissa uses an unused context")
-        out = (out << 7) | man
+        out |= man
     out = out.reshape(-1).view(np.uint8)
     if tail:
         out = np.concatenate([out, np.frombuffer(r.take(1), np.uint8)])
