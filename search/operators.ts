@@ -26,7 +26,7 @@ import {
   type Site,
 } from "./genome.js";
 import type { Rng } from "./rng.js";
-import { accepts, outputTypes, typeErrors } from "./types.js";
+import { accepts, outputTypes, typeErrors, type StreamType } from "./types.js";
 
 export type Operator = "tweak" | "replace" | "insert" | "delete" | "swap-backend" | "graft" | "crossover";
 export const OPERATORS: readonly Operator[] = ["tweak", "replace", "insert", "delete", "swap-backend", "graft", "crossover"];
@@ -46,6 +46,16 @@ const refit = (site: Site, prim: PipelineNode["prim"], params: Params, old: read
     return c && accepts(c.prim, c.params, t) ? c : randomBackend(rng, t);
   });
   return makeNode(prim, params, children);
+};
+
+/**
+ * `prim(params)` in front of the site's node: the node on the first output that accepts it,
+ * `other(type)` on the rest; undefined if no output accepts it.
+ */
+const inFront = (site: Site, prim: PipelineNode["prim"], params: Params, other: (t: StreamType) => PipelineNode): PipelineNode | undefined => {
+  const outs = outputTypes(prim, params, site.input);
+  const at = outs.findIndex((t) => accepts(site.node.prim, site.node.params, t));
+  return at < 0 ? undefined : makeNode(prim, params, outs.map((t, i) => (i === at ? site.node : other(t))));
 };
 
 const tweak: Mutation = (root, rng) => {
@@ -83,11 +93,8 @@ const insert: Mutation = (root, rng, limits) => {
   const found = randomPrimitiveFor(rng, kind, site.input, budget, (p, params) =>
     !outputTypes(p, params, site.input).some((t) => accepts(site.node.prim, site.node.params, t)),
   );
-  if (!found) return undefined;
-  const outs = outputTypes(found.prim, found.params, site.input);
-  const at = outs.findIndex((t) => accepts(site.node.prim, site.node.params, t));
-  const children = outs.map((t, i) => (i === at ? site.node : randomBackend(rng, t)));
-  return replaceAt(root, site.path, makeNode(found.prim, found.params, children));
+  const stage = found && inFront(site, found.prim, found.params, (t) => randomBackend(rng, t));
+  return stage && replaceAt(root, site.path, stage);
 };
 
 /** Removes a transform or split stage, keeping one child that accepts the stage's input. */
@@ -183,9 +190,8 @@ export const neighbours = (g: Genome, rng: Rng, limits: Limits = DEFAULT_LIMITS)
       if (prim.kind === "backend") continue;
       const params = prim.defaults();
       if (!accepts(prim, params, site.input)) continue;
-      const outs = outputTypes(prim, params, site.input);
-      const at = outs.findIndex((t) => accepts(site.node.prim, site.node.params, t));
-      if (at >= 0) add(replaceAt(root, site.path, makeNode(prim, params, outs.map((_, i) => (i === at ? site.node : makeNode(store, {}))))));
+      const stage = inFront(site, prim, params, () => makeNode(store, {}));
+      if (stage) add(replaceAt(root, site.path, stage));
     }
   return [...out.values()];
 };

@@ -51,7 +51,7 @@ export interface RunConfig {
   readonly remeasureTop: number;
   readonly crossoverRate: number;
   readonly tournamentSize: number;
-  /** Share of each generation's children that are untried one-parameter neighbours of the best survivors (runs stored before it: DEFAULT_CONFIG's). */
+  /** Share of each generation's children that are untried one-edit neighbours of the best survivors (runs stored before it: DEFAULT_CONFIG's). */
   readonly localShare?: number;
   readonly limits?: Partial<Limits>;
   /** false: fixed nominal Python figures instead of the calibrated model. */
@@ -278,8 +278,9 @@ const LOCAL_TURNS = [0, 1, 0, 2] as const;
 
 /**
  * Local search: up to localShare * P untried one-edit neighbours (`neighbours`) of the three best
- * survivors (twins of a better one last, see eliteOrder), the best's every other one (a rival's neighbourhood is swept too: the way past the
- * best can lead through a genome a little worse), then of the next ones in rank. Evaluations are
+ * survivors (twins of a better one last, see eliteOrder), the best's every other one (a rival's
+ * neighbourhood is swept too: the way past the best can lead through a genome a little worse),
+ * then of the next ones in rank. Evaluations are
  * expensive and most random edits of a good genome are worse, so elites are explored
  * systematically while the rest of the generation explores at random.
  */

@@ -159,7 +159,10 @@ const twinsLast = (ranked: readonly Scored[]): Scored[] => {
   const seen = new Set<number>();
   const first: Scored[] = [];
   const twins: Scored[] = [];
-  for (const s of ranked) (seen.has(s.bytes) ? twins : first).push(s), seen.add(s.bytes);
+  for (const s of ranked) {
+    (seen.has(s.bytes) ? twins : first).push(s);
+    seen.add(s.bytes);
+  }
   return [...first, ...twins];
 };
 

@@ -26,23 +26,39 @@ const corpus: Uint8Array[] = existsSync(ACTIVATIONS)
 
 const zstd1 = (): PipelineNode => node(primitiveByName("zstd")!, { level: 1 });
 
-/** A transform whose encoder is the identity and whose decoder breaks the streams `broken` selects. */
-const faultyTransform = (id: number, broken: (stream: Uint8Array) => boolean) =>
+/** An unregistered, parameterless test transform (TS only) with the given kernels. */
+const testTransform = (
+  id: number,
+  name: string,
+  summary: string,
+  encode: (input: Uint8Array) => Uint8Array,
+  decode: (stream: Uint8Array) => Uint8Array = (stream) => stream.slice(),
+) =>
   definePrimitive({
     id,
-    name: `test-faulty-${id}`,
+    name,
     kind: "transform",
-    summary: "identity, except that decode flips bit 0 of the first byte of some streams",
-    layout: "input bytes as is",
+    summary,
+    layout: "one stream (see summary)",
     params: {},
-    encode: (input) => ({ streams: [input.slice()], params: {} }),
-    decode: ([s]) => {
+    encode: (input) => ({ streams: [encode(input)], params: {} }),
+    decode: ([s]) => decode(s),
+    python: "",
+  });
+
+/** A transform whose encoder is the identity and whose decoder breaks the streams `broken` selects. */
+const faultyTransform = (id: number, broken: (stream: Uint8Array) => boolean) =>
+  testTransform(
+    id,
+    `test-faulty-${id}`,
+    "identity, except that decode flips bit 0 of the first byte of some streams",
+    (input) => input.slice(),
+    (s) => {
       const out = s.slice();
       if (broken(out)) out[0] ^= 1;
       return out;
     },
-    python: "",
-  });
+  );
 
 const unhex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
 
@@ -97,20 +113,16 @@ describe("the gate catches broken primitives", () => {
 
   it("a primitive that decodes from state kept by its last encode, not from the frame", () => {
     let last = new Uint8Array(0);
-    const memo = definePrimitive({
-      id: 242,
-      name: "test-memo",
-      kind: "transform",
-      summary: "cheats: remembers the last input instead of writing it",
-      layout: "empty",
-      params: {},
-      encode: (input) => {
+    const memo = testTransform(
+      242,
+      "test-memo",
+      "cheats: remembers the last input instead of writing it",
+      (input) => {
         last = input.slice();
-        return { streams: [new Uint8Array(0)], params: {} };
+        return new Uint8Array(0);
       },
-      decode: () => last.slice(),
-      python: "",
-    });
+      () => last.slice(),
+    );
     const pipeline = node(memo, {}, [zstd1()]);
     // a naive encode-then-decode check is fooled...
     const probe = Uint8Array.of(1, 2, 3);
@@ -123,19 +135,9 @@ describe("the gate catches broken primitives", () => {
   });
 
   it("an encoder that throws on some inputs fails the gate with its error", () => {
-    const picky = definePrimitive({
-      id: 243,
-      name: "test-picky",
-      kind: "transform",
-      summary: "refuses odd lengths",
-      layout: "input bytes as is",
-      params: {},
-      encode: (input) => {
-        if (input.length % 2) throw new Error("odd length refused");
-        return { streams: [input.slice()], params: {} };
-      },
-      decode: ([s]) => s.slice(),
-      python: "",
+    const picky = testTransform(243, "test-picky", "refuses odd lengths", (input) => {
+      if (input.length % 2) throw new Error("odd length refused");
+      return input.slice();
     });
     const result = gateNode(node(picky, {}, [zstd1()]), [], { numRuns: 100, seed: 2 });
     assert.equal(result.ok, false);
@@ -145,19 +147,9 @@ describe("the gate catches broken primitives", () => {
   });
 
   it("an encoder that writes into its input fails the gate, though its frames decode to what it left", () => {
-    const scribbler = definePrimitive({
-      id: 244,
-      name: "test-scribbler",
-      kind: "transform",
-      summary: "clears the low bit of every byte of its input, then copies it",
-      layout: "input bytes with bit 0 cleared",
-      params: {},
-      encode: (input) => {
-        for (let i = 0; i < input.length; i++) input[i] &= 0xfe;
-        return { streams: [input.slice()], params: {} };
-      },
-      decode: ([s]) => s.slice(),
-      python: "",
+    const scribbler = testTransform(244, "test-scribbler", "clears the low bit of every byte of its input, then copies it", (input) => {
+      for (let i = 0; i < input.length; i++) input[i] &= 0xfe;
+      return input.slice();
     });
     const result = gateNode(node(scribbler, {}, [zstd1()]), [], { numRuns: 100, seed: 3 });
     assert.equal(result.ok, false);
