@@ -673,19 +673,21 @@ interface Lanes {
  * floor of the double x / f (x < 2^32 and f <= 2^16: a quotient's distance to the next integer,
  * at least 1/f, exceeds its rounding error, at most 2^-21), and below 2^31 (x < f * 2^(32 - P)).
  * Emitting is branch-free (it is data, no pattern a predictor learns): the low 16 bits always go
- * to words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). Returns the new w.
+ * to words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). Returns the new w. The lane
+ * is the one induction variable (the position a fixed offset from it), as in the decoder's row loops.
  */
 const rowCoder = (code: Int32Array, P: number, states: Int32Array, words: Uint16Array, entries: Uint16Array | Int32Array, base: number, lane0: number, end: number, w: number): number => {
   const M = 1 << P;
-  for (let g = end - 1; g >= 0; g--) {
-    const c = code[entries[base + g]];
+  const at0 = base - lane0;
+  for (let l = lane0 + end - 1; l >= lane0; l--) {
+    const c = code[entries[l + at0]];
     const f = (c >>> 16) + 1;
-    let x = states[lane0 + g];
+    let x = states[l];
     const emit = ~((x >>> (32 - P)) - f) >>> 31;
     words[w - 1] = x;
     w -= emit;
     x = x >>> (emit << 4);
-    states[lane0 + g] = x + Math.imul((x / f) | 0, M - f) + (c & 0xffff);
+    states[l] = x + Math.imul((x / f) | 0, M - f) + (c & 0xffff);
   }
   return w;
 };
@@ -984,16 +986,17 @@ interface RowContexts {
  * a row without a context row, which then takes `fixed`). Renormalisation is branch-free too
  * (whether a state reads a word is data no predictor learns); allow = 0 leaves it to the caller
  * (rows at or past a read limit). They return the next word position, or -1 after a symbol in an
- * unused context.
+ * unused context. One induction variable, the lane (the position is a fixed offset from it): fewer
+ * live values for V8's registers.
  */
 
 /** Contexts are earlier symbols of the same stream. */
 const symbolRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P: number, states: Int32Array, out: Dense, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
   const mask = (1 << P) - 1;
+  const at0 = base - lane0;
   let bad = 0;
-  for (let g = 0; g < end; g++) {
-    const p = base + g;
-    const l = lane0 + g;
+  for (let l = lane0, stop = lane0 + end; l < stop; l++) {
+    const p = l + at0;
     const y = states[l];
     const slot = y & mask;
     const c = (out[p - back] & pick) | fixed;
@@ -1016,10 +1019,10 @@ const symbolRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P
 /** bf16 mantissas, written straight into the elements (see RowContexts). */
 const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, stride: number, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
   const mask = (1 << P) - 1;
+  const at0 = base - lane0;
   let bad = 0;
-  for (let g = 0; g < end; g++) {
-    const p = base + g;
-    const l = lane0 + g;
+  for (let l = lane0, stop = lane0 + end; l < stop; l++) {
+    const p = l + at0;
     const y = states[l];
     const slot = y & mask;
     const s = se[p];
