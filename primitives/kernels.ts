@@ -3,6 +3,7 @@
  * default), multi-byte integers are little endian, and a partial last group is zero-padded.
  */
 import { fail } from "../src/codec/errors.js";
+import { LAG_FEATURE_MAX, lagSums } from "./lag-sums.js";
 
 export const expectLength = (who: string, out: Uint8Array, n: number): Uint8Array =>
   out.length === n ? out : fail("length-mismatch", `${who}: decoded ${out.length} bytes, frame declares ${n}`);
@@ -89,51 +90,12 @@ export const unpackBits = (packed: Uint8Array, count: number, k: number, out: Ui
 export const packedLength = (count: number, k: number): number => Math.ceil((count * k) / 8);
 
 /** detectPeriod looks at this many leading elements only. */
-export const PERIOD_SAMPLE = 1 << 15;
+export const PERIOD_SAMPLE = LAG_FEATURE_MAX;
 /** A divisor of the best period that keeps these shares of its gains is the row length (see detectPeriod). */
 const FUNDAMENTAL_SHARE = 0.7;
 const MATCH_SHARE = 0.5;
 /** Gains below this are noise (2^15 samples: about 1% at most over the candidates of random bytes). */
 const MIN_GAIN = 0.02;
-
-/*
- * detectPeriod's sums over i in [p, sample), at module level: loops in closures re-read the
- * captured arrays every iteration. Integer and branch-free (random signs defeat prediction); the
- * sums stay below 2^15 * 255 (int32).
- */
-const differenceSum = (mag: Uint8Array, sample: number, p: number): number => {
-  let total = 0;
-  for (let i = p; i < sample; i++) {
-    const d = mag[i] - mag[i - p];
-    const sign = d >> 31;
-    total = (total + ((d ^ sign) - sign)) | 0;
-  }
-  return total;
-};
-
-/** differenceSum of both width-2 features at once (the first in the low byte of `pairs`, the second in the high) into sums[at] and sums[at + 1]: one pass instead of two. */
-const pairDifferenceSums = (pairs: Uint16Array, sample: number, p: number, sums: Int32Array, at: number): void => {
-  let first = 0;
-  let second = 0;
-  for (let i = p; i < sample; i++) {
-    const u = pairs[i];
-    const v = pairs[i - p];
-    let d = (u & 0xff) - (v & 0xff);
-    let sign = d >> 31;
-    first = (first + ((d ^ sign) - sign)) | 0;
-    d = (u >>> 8) - (v >>> 8);
-    sign = d >> 31;
-    second = (second + ((d ^ sign) - sign)) | 0;
-  }
-  sums[at] = first;
-  sums[at + 1] = second;
-};
-
-const mismatchCount = (mag: Uint8Array, sample: number, p: number): number => {
-  let total = 0;
-  for (let i = p; i < sample; i++) total = (total + (((mag[i] ^ mag[i - p]) + 255) >> 8)) | 0;
-  return total;
-};
 
 /**
  * Detects the channel period (row length, in elements) of a [rows, cols] tensor stored flat.
@@ -159,27 +121,22 @@ export const detectPeriod = (data: Uint8Array, width: 1 | 2, count = Math.floor(
   for (let p = 4; p <= Math.min(65536, sample >> 1); p++) if (count % p === 0) candidates.push(p);
   if (candidates.length === 0) return 1;
   const features: Uint8Array[] = width === 2 ? [new Uint8Array(sample), new Uint8Array(sample)] : [data.subarray(0, sample)];
-  // the difference sums of each feature at lag 1 then at each candidate (feature f of lag j at 2j + f)
-  const lags = [1, ...candidates];
-  const sums = new Int32Array(2 * lags.length);
   if (width === 2) {
     const [exponent, low] = features;
-    const pairs = new Uint16Array(sample);
     for (let i = 0; i < sample; i++) {
       exponent[i] = ((data[2 * i] | (data[2 * i + 1] << 8)) >>> 7) & 0xff;
       low[i] = data[2 * i];
-      pairs[i] = exponent[i] | (low[i] << 8);
     }
-    lags.forEach((p, j) => pairDifferenceSums(pairs, sample, p, sums, 2 * j));
-  } else lags.forEach((p, j) => (sums[2 * j] = differenceSum(features[0], sample, p)));
+  }
+  const sums = lagSums(features);
   let pick = 1;
   let bestGain = MIN_GAIN;
-  for (const [f, mag] of features.entries()) {
-    const meanDifference = (j: number): number => sums[2 * j + f] / (sample - lags[j]);
-    const mismatches = (p: number): number => mismatchCount(mag, sample, p) / (sample - p);
-    const neighbour = meanDifference(0);
+  for (let f = 0; f < features.length; f++) {
+    const meanDifference = (p: number): number => sums.absDifference(f, p) / (sample - p);
+    const mismatches = (p: number): number => sums.mismatches(f, p) / (sample - p);
+    const neighbour = meanDifference(1);
     if (neighbour === 0) continue;
-    const gains = candidates.map((_, i) => 1 - meanDifference(i + 1) / neighbour);
+    const gains = candidates.map((p) => 1 - meanDifference(p) / neighbour);
     let b = 0;
     for (let i = 1; i < gains.length; i++) if (gains[i] > gains[b]) b = i;
     if (!(gains[b] > bestGain)) continue;

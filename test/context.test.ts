@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { primitiveByName } from "../primitives/index.js";
 import { detectPeriod } from "../primitives/kernels.js";
+import { LAG_FEATURE_MAX, lagSums } from "../primitives/lag-sums.js";
 import { columnModes } from "../primitives/matrix.js";
 import { ByteReader, ByteWriter } from "../src/codec/bytes.js";
 import { CodecError } from "../src/codec/errors.js";
@@ -88,6 +89,33 @@ describe("detectPeriod", () => {
         const special = generateTensor({ name: "t", style: "activations", rows, cols, seed, specials: true }).bytes;
         assert.equal(detectPeriod(signExponent(special), 2), cols, `sign+exponent with specials ${rows}x${cols} seed ${seed}`);
       }
+  });
+
+  it("sums lagged differences and mismatches (WebAssembly SIMD) exactly as their scalar definitions", () => {
+    // any bytes, or few values (equal pairs) with 0 and 255 (saturating subtraction's edges); lengths
+    // up to the most a scan takes ("max": fast-check's default size would keep them below a block)
+    const feature = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: LAG_FEATURE_MAX, size: "max" }),
+      fc.uint8Array({ minLength: 1, maxLength: 4096, size: "max" }).map((b) => b.map((v) => [0, 1, 254, 255][v & 3])),
+    );
+    check(
+      fc.property(fc.array(feature, { minLength: 1, maxLength: 2 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (features, picks) => {
+        const sums = lagSums(features);
+        for (const [f, bytes] of features.entries())
+          for (const pick of picks) {
+            const p = 1 + (pick % bytes.length);
+            let absDifference = 0;
+            let mismatches = 0;
+            for (let i = p; i < bytes.length; i++) {
+              absDifference += Math.abs(bytes[i] - bytes[i - p]);
+              mismatches += bytes[i] !== bytes[i - p] ? 1 : 0;
+            }
+            assert.equal(sums.absDifference(f, p), absDifference, `feature ${f} of ${bytes.length} bytes, lag ${p}`);
+            assert.equal(sums.mismatches(f, p), mismatches, `feature ${f} of ${bytes.length} bytes, lag ${p}`);
+          }
+      }),
+      60,
+    );
   });
 
   it("answers 1 for streams without channels, and for inputs too short to have rows", () => {
