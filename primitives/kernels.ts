@@ -3,7 +3,7 @@
  * default), multi-byte integers are little endian, and a partial last group is zero-padded.
  */
 import { fail } from "../src/codec/errors.js";
-import { LAG_FEATURE_MAX, lagSums } from "./lag-sums.js";
+import { LAG_FEATURE_MAX, lagSums } from "./simd.js";
 
 export const expectLength = (who: string, out: Uint8Array, n: number): Uint8Array =>
   out.length === n ? out : fail("length-mismatch", `${who}: decoded ${out.length} bytes, frame declares ${n}`);

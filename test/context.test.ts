@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { primitiveByName } from "../primitives/index.js";
 import { detectPeriod } from "../primitives/kernels.js";
-import { LAG_FEATURE_MAX, lagSums } from "../primitives/lag-sums.js";
+import { LAG_FEATURE_MAX, lagSums } from "../primitives/simd.js";
 import { columnModes } from "../primitives/matrix.js";
 import { ByteReader, ByteWriter } from "../src/codec/bytes.js";
 import { CodecError } from "../src/codec/errors.js";

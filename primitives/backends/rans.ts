@@ -91,6 +91,7 @@ import { fail } from "../../src/codec/errors.js";
 import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { PERIOD_SAMPLE, detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
 import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved } from "../matrix.js";
+import { rowAgreements } from "../simd.js";
 
 const STATE_LOW = 1 << 16;
 const MAX_PRECISION = 16;
@@ -1375,7 +1376,7 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   const small = G * radix * radix * K <= COUNT_TABLE_MAX;
   const table = small ? recentRows.i32(G * radix * radix * K).fill(-1) : null;
   const map = new Map<number, Int32Array>();
-  const words = packedSamples(scoreSig);
+  const agreement = scoreSig.values instanceof Uint8Array ? rowAgreements(scoreSig.values, rows, scoreSig.samples) : null;
   const refs = new Int32Array(rows);
   const scoredFor = new Int32Array(rows).fill(-1);
   // a row's candidates in order, each once and within the window: the nearest row of the
@@ -1400,7 +1401,7 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
             candidates[count++] = c;
           }
       }
-      refs[r] = words ? bestPackedRef(words, scoreSig.samples >> 2, r, candidates, count) : bestPlainRef(scoreSig.values, scoreSig.samples, r, candidates, count);
+      refs[r] = agreement ? agreement(r, candidates, count) : bestPlainRef(scoreSig.values, scoreSig.samples, r, candidates, count);
     }
     for (let r = g0; r < g1; r++)
       for (let m = 0; m < G; m++) {
@@ -1421,15 +1422,11 @@ const findRefs = (keySig: Signatures, scoreSig: Signatures, s: Schedule, window:
   return refs;
 };
 
-/** The signature values four to a word, when they are bytes and whole words a row (else null). */
-const packedSamples = (sig: Signatures): Uint32Array | null =>
-  sig.values instanceof Uint8Array && sig.samples % 4 === 0 ? new Uint32Array(sig.values.buffer, sig.values.byteOffset, sig.values.length / 4) : null;
-
 /*
  * The distance to row r of candidates[0, count) that agrees with it on the most sampled columns
- * (the nearest of those), from the signature values or (bestPackedRef) from `words`,
- * packedSamples, four a step. A candidate is dropped once even agreeing on all the columns left
- * would not reach the best so far.
+ * (the nearest of those), for signatures wider than bytes (byte signatures: rowAgreements, in
+ * SIMD). A candidate is dropped once even agreeing on all the columns left would not reach the
+ * best so far.
  */
 const bestPlainRef = (values: Signatures["values"], samples: number, r: number, candidates: Int32Array, count: number): number => {
   let best = -1;
@@ -1448,44 +1445,6 @@ const bestPlainRef = (values: Signatures["values"], samples: number, r: number, 
   }
   return bestDistance;
 };
-
-const bestPackedRef = (words: Uint32Array, per: number, r: number, candidates: Int32Array, count: number): number => {
-  let best = -1;
-  let bestDistance = 0;
-  const a = r * per;
-  next: for (let j = 0; j < count; j++) {
-    const c = candidates[j];
-    const b = c * per;
-    // per byte lane, how many zero bytes a ^ b had (at most per <= 32 a lane, 128 in all: the
-    // multiply sums the lanes into the top byte); eight words an iteration (an iteration
-    // re-checks the array), then the bound
-    let lanes = 0;
-    let i = 0;
-    for (; i + 8 <= per; i += 8) {
-      lanes +=
-        zeroBytes(words[a + i] ^ words[b + i]) +
-        zeroBytes(words[a + i + 1] ^ words[b + i + 1]) +
-        zeroBytes(words[a + i + 2] ^ words[b + i + 2]) +
-        zeroBytes(words[a + i + 3] ^ words[b + i + 3]) +
-        zeroBytes(words[a + i + 4] ^ words[b + i + 4]) +
-        zeroBytes(words[a + i + 5] ^ words[b + i + 5]) +
-        zeroBytes(words[a + i + 6] ^ words[b + i + 6]) +
-        zeroBytes(words[a + i + 7] ^ words[b + i + 7]);
-      if ((Math.imul(lanes, 0x01010101) >>> 24) + 4 * (per - 8 - i) < best) continue next;
-    }
-    for (; i < per; i++) lanes += zeroBytes(words[a + i] ^ words[b + i]);
-    const v = Math.imul(lanes, 0x01010101) >>> 24;
-    if (v > best || (v === best && r - c < bestDistance)) {
-      best = v;
-      bestDistance = r - c;
-    }
-  }
-  return bestDistance;
-};
-
-/** 1 in the low bit of each zero byte of x. */
-const zeroBytes = (x: number): number => ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f) >>> 7;
-
 
 // ---------------------------------------------------------------- the primitive
 
