@@ -2352,12 +2352,18 @@ def _rans_read_core(r, s):
             _rans_corrupt("nonzero padding after the state lengths")
         lengths = unpack_bits(packed, s.lanes, ks).astype(np.int64)
     total = int(lengths.sum())
-    low = np.unpackbits(np.frombuffer(r.take((total + 7) // 8), np.uint8))
-    if low[total:].any():
+    packed = np.frombuffer(r.take((total + 7) // 8), np.uint8)
+    if total % 8 and int(packed[-1]) & ((1 << (8 - total % 8)) - 1):
         _rans_corrupt("nonzero padding after the states")
-    bits = np.zeros((s.lanes, 32), np.uint8)
-    bits[np.arange(32)[None, :] >= 32 - lengths[:, None]] = low[:total]
-    states = np.packbits(bits, axis=1).view(">u4").reshape(-1).astype(np.int64) | (np.int64(1) << lengths)
+    # a state's bits (at most 31, from bit offset at) lie in the big-endian 40 bits of the 5 bytes
+    # from byte at >> 3: a few gathers and shifts per lane instead of a bit matrix
+    at = np.cumsum(lengths) - lengths
+    padded = np.zeros(packed.size + 5, np.int64)
+    padded[:packed.size] = packed
+    first = at >> 3
+    window = padded[first] << 32 | padded[first + 1] << 24 | padded[first + 2] << 16 | padded[first + 3] << 8 | padded[first + 4]
+    top = np.int64(1) << lengths
+    states = (window >> (40 - (at & 7) - lengths)) & (top - 1) | top
     count = r.varint()
     if count > s.n:
         _rans_corrupt("%d words for %d symbols" % (count, s.n))
@@ -2498,8 +2504,9 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
         starts.setdefault(lag, []).append(k)
     limit = np.concatenate([lanes[1] + lag for lanes, lag, src, fixed in streams])
     order = np.argsort(limit, kind="stable")
-    switch = np.searchsorted(limit[order], np.arange(N + 1), "right").tolist()
-    done = 0
+    # per iteration, the lanes at their read limit there (None: no lane)
+    reached = [0] + np.searchsorted(limit[order], np.arange(N), "right").tolist()
+    limits = [order[a:z] if z > a else None for a, z in zip(reached[:-1], reached[1:])]
     slot = np.empty(W, np.uint32)
     e = np.empty(W, np.int64)
     f = np.empty(W, np.uint32)
@@ -2563,26 +2570,22 @@ def _rans_decode_lanes(s, tables, streams, gate=None):
                 sadd_take = sadd_of.take
             # before the first decoded step every lane is idle
             sadd = np.full(L, sadd_of[-1], tables.dtype)
-    for i in range(N):
+    direct = tables.direct
+    for i, ctx_rows_i, dest, limited in zip(range(N), ctx_rows, dests, limits):
         for k in starts.get(i, ()):
             thr[k * L:(k + 1) * L] = _RANS_LOW
-        if switch[i] > done:
-            limited = order[done:switch[i]]
+        if limited is not None:
             thr[limited] = 0
-            done = switch[i]
-        else:
-            limited = None
-        H.take(ctx_rows[i], axis=0, out=ctx)
+        H.take(ctx_rows_i, axis=0, out=ctx)
         if gm is not None:
             band(gated, gm, gated)
         if sadd is not None:
             add(gated, sadd, gated)
         for row, col, idle in fixes.get(i, ()):
             ctx[row, col:] = idle
-        dest = dests[i]
         band(x, mask, slot)
         add(slot, ctx_add, e)
-        if tables.direct:
+        if direct:
             f_take(e, None, f, "wrap")
             b_take(e, None, b, "wrap")
             co_take(e, None, dest, "wrap")
@@ -2788,18 +2791,38 @@ def _rans_read_refs(r, rows, window, direct_limit):
     lengths = _rans_read_plain(r, rows, int(window).bit_length() + 1, direct_limit)
     if lengths.size != rows:
         _rans_corrupt("%d references for %d rows" % (lengths.size, rows))
-    refs = lengths.copy()
+    # the groups of low bits by length b (b - 1 bits a reference) are read and checked in turn, then
+    # every reference's bits are cut from them at once
+    counts = np.bincount(lengths, minlength=17)
+    groups = []
+    start = np.zeros(17, np.int64)
+    size = 0
     for b in range(2, 17):
-        sel = lengths == b
-        count = int(np.count_nonzero(sel))
+        count = int(counts[b])
         if not count:
             continue
         packed = np.frombuffer(r.take((count * (b - 1) + 7) // 8), np.uint8)
         spare = (8 - (count * (b - 1)) % 8) % 8
         if int(packed[-1]) & ((1 << spare) - 1):
             _rans_corrupt("nonzero padding after references")
-        refs[sel] = (1 << (b - 1)) + unpack_bits(packed, count, b - 1).astype(np.int64)
-    return refs
+        start[b] = 8 * size
+        size += packed.size
+        groups.append(packed)
+    if not groups:
+        return lengths
+    joined = np.zeros(size + 2, np.int64)
+    joined[:size] = np.concatenate(groups)
+    # a reference's bit offset: its group's start + its rank among the group's references (in row
+    # order) * b - 1; its at most 15 bits lie in the big-endian 24 bits from its first byte
+    order = np.argsort(lengths, kind="stable")
+    rank = np.empty(rows, np.int64)
+    rank[order] = np.arange(rows) - (np.cumsum(counts) - counts)[lengths[order]]
+    width = np.maximum(lengths - 1, 0)
+    at = start[lengths] + rank * width
+    first = at >> 3
+    span = joined[first] << 16 | joined[first + 1] << 8 | joined[first + 2]
+    low = (span >> (24 - (at & 7) - width)) & ((np.int64(1) << width) - 1)
+    return np.where(lengths >= 2, (np.int64(1) << width) + low, lengths)
 
 
 def _rans_signatures(dense, s, alphabet, columns):

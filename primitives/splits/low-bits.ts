@@ -118,7 +118,8 @@ def dec_low_bits(streams, p, info):
     if (x & x.dtype.type(mask)).any():
         raise CodecError("corrupt-payload", "low-bits: low bits set in the high stream")
     out = np.empty_like(high)
-    np.bitwise_or(x, unpack_bits(packed, count, k), out=out[:high.size - tail.size].view(x.dtype), casting="unsafe")
+    # (the low bits unpacked in the elements' type: an or without casting)
+    np.bitwise_or(x, unpack_bits(packed, count, k, x.dtype), out=out[:high.size - tail.size].view(x.dtype))
     out[high.size - tail.size:] = tail
     return out
 `,

@@ -124,21 +124,22 @@ def pack_bits(values, k):
     return np.packbits(bits.reshape(-1))
 
 
-def unpack_bits(packed, count, k):
-    """Inverse of pack_bits: `count` values of k bits as uint32 (packed must hold ceil(count*k/8) bytes)."""
+def unpack_bits(packed, count, k, dtype=np.uint32):
+    """Inverse of pack_bits: `count` values of k bits as dtype, uint32 unless the caller's own type saves
+    a conversion (packed must hold ceil(count*k/8) bytes)."""
     need = (count * k + 7) // 8
     if packed.size != need:
         raise CodecError("length-mismatch", "bit-packed stream has %d bytes, %d needed" % (packed.size, need))
     if k == 1:
-        return np.unpackbits(packed, count=count).astype(np.uint32)
+        return np.unpackbits(packed, count=count).astype(dtype)
     if k == 7:
-        return _unpack7(packed, count).astype(np.uint32)
+        return _unpack7(packed, count).astype(dtype)
     if k in (2, 4, 8):
         g = 8 // k
-        vals = np.empty((need, g), np.uint32)
+        vals = np.empty((need, g), dtype)
         for j in range(g):
             np.right_shift(packed, 8 - k * (j + 1), out=vals[:, j], casting="unsafe")
-        vals &= np.uint32((1 << k) - 1)
+        vals &= vals.dtype.type((1 << k) - 1)
         return vals.reshape(-1)[:count]
     g = 8 // math.gcd(k, 8)
     if g * k <= 64:
@@ -151,10 +152,10 @@ def unpack_bits(packed, count, k):
         acc = buf.view(">u8").reshape(groups)
         shifts = np.uint64(k) * np.arange(g - 1, -1, -1, dtype=np.uint64)
         vals = (acc[:, None] >> shifts) & np.uint64((1 << k) - 1)
-        return vals.reshape(-1)[:count].astype(np.uint32)
+        return vals.reshape(-1)[:count].astype(dtype)
     bits = np.unpackbits(packed, count=count * k).reshape(count, k).astype(np.uint32)
     weights = (np.uint32(1) << np.arange(k - 1, -1, -1, dtype=np.uint32))
-    return (bits * weights).sum(axis=1, dtype=np.uint64).astype(np.uint32)
+    return (bits * weights).sum(axis=1, dtype=np.uint64).astype(dtype)
 
 
 def element_view(data, width):
