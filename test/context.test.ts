@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { primitiveByName } from "../primitives/index.js";
 import { detectPeriod } from "../primitives/kernels.js";
-import { LAG_FEATURE_MAX, lagSums } from "../primitives/simd.js";
+import { LAG_FEATURE_MAX, lagSums, rowAgreements } from "../primitives/simd.js";
 import { columnModes } from "../primitives/matrix.js";
 import { ByteReader, ByteWriter } from "../src/codec/bytes.js";
 import { CodecError } from "../src/codec/errors.js";
@@ -91,7 +91,23 @@ describe("detectPeriod", () => {
       }
   });
 
-  it("sums lagged differences and mismatches (WebAssembly SIMD) exactly as their scalar definitions", () => {
+  it("answers 1 for streams without channels, and for inputs too short to have rows", () => {
+    const noise = new Uint8Array(1 << 16);
+    let s = 7; // xorshift32 (an LCG's top bits repeat at power-of-two lags)
+    for (let i = 0; i < noise.length; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      noise[i] = s >>> 24;
+    }
+    assert.equal(detectPeriod(noise, 1), 1);
+    assert.equal(detectPeriod(new Uint8Array(4096), 2), 1, "constant");
+    for (const n of [0, 1, 7, 15]) assert.equal(detectPeriod(new Uint8Array(n).fill(3), 2), 1, `${n} bytes`);
+  });
+});
+
+describe("SIMD kernels (primitives/simd.ts) equal their scalar definitions", () => {
+  it("detectPeriod's lagged difference and mismatch sums", () => {
     // any bytes, or few values (equal pairs) with 0 and 255 (saturating subtraction's edges); lengths
     // up to the most a scan takes ("max": fast-check's default size would keep them below a block)
     const feature = fc.oneof(
@@ -118,18 +134,32 @@ describe("detectPeriod", () => {
     );
   });
 
-  it("answers 1 for streams without channels, and for inputs too short to have rows", () => {
-    const noise = new Uint8Array(1 << 16);
-    let s = 7; // xorshift32 (an LCG's top bits repeat at power-of-two lags)
-    for (let i = 0; i < noise.length; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      noise[i] = s >>> 24;
-    }
-    assert.equal(detectPeriod(noise, 1), 1);
-    assert.equal(detectPeriod(new Uint8Array(4096), 2), 1, "constant");
-    for (const n of [0, 1, 7, 15]) assert.equal(detectPeriod(new Uint8Array(n).fill(3), 2), 1, `${n} bytes`);
+  it("the reference row that agrees on the most sampled columns, the nearest of those", () => {
+    // rows of few symbols (many ties) or any bytes; widths around the 16-byte blocks
+    const signatures = fc
+      .record({ rows: fc.integer({ min: 1, max: 60 }), samples: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(48, 128, 130)), few: fc.boolean(), seed: fc.integer() })
+      .chain(({ rows, samples, few }) =>
+        fc.tuple(fc.constant({ rows, samples }), fc.uint8Array({ minLength: rows * samples, maxLength: rows * samples, size: "max" }).map((b) => (few ? b.map((v) => v & 1) : b))),
+      );
+    check(
+      fc.property(signatures, fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), ([{ rows, samples }, values], picks) => {
+        const best = rowAgreements(values, rows, samples);
+        for (const pick of picks) {
+          const r = pick % rows;
+          // distinct earlier rows, in the order given (the kernel's answer must not depend on it)
+          const candidates = Int32Array.from(new Set(picks.map((q) => q % Math.max(1, r)).filter((c) => c < r)));
+          let bestCount = -1;
+          let bestDistance = 0;
+          for (const c of candidates) {
+            let agree = 0;
+            for (let i = 0; i < samples; i++) agree += values[r * samples + i] === values[c * samples + i] ? 1 : 0;
+            if (agree > bestCount || (agree === bestCount && r - c < bestDistance)) [bestCount, bestDistance] = [agree, r - c];
+          }
+          assert.equal(best(r, candidates, candidates.length), bestDistance, `row ${r} of ${rows}x${samples}, candidates ${[...candidates]}`);
+        }
+      }),
+      100,
+    );
   });
 });
 
