@@ -92,6 +92,7 @@ import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { PERIOD_SAMPLE, detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
 import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved } from "../matrix.js";
 import { rowAgreements } from "../simd.js";
+import { loadCoder, loadRows } from "./rans-rows.js";
 
 const STATE_LOW = 1 << 16;
 const MAX_PRECISION = 16;
@@ -147,7 +148,7 @@ class Scratch {
   }
 }
 
-/** The encoder's temporaries: dense main symbols, row signatures and the table of recent rows (findRefs), the coder's keys (bf16: of both streams), table and words. */
+/** The encoder's temporaries: dense main symbols, row signatures and the table of recent rows (findRefs), the coder's keys (bf16: of both streams) and table. */
 const encodeDense = new Scratch();
 const keySignatures = new Scratch();
 const scoreSignatures = new Scratch();
@@ -155,7 +156,6 @@ const recentRows = new Scratch();
 /** The coder's keys of the main streams (nested streams, coded while those wait, take fresh memory). */
 const coderKeys = new Scratch();
 const coderCode = new Scratch();
-const codedWords = new Scratch();
 /** The decoder's: dense main symbols, and the direct tables and words of the main and mantissa lanes (all read before either is decoded). */
 const decodeDense = new Scratch();
 const mainWords = new Scratch();
@@ -667,32 +667,6 @@ interface Lanes {
   readonly words: Uint16Array;
 }
 
-/*
- * rowCoder codes positions base + end - 1 down to base of one row on lanes lane0.., position p
- * by its coder entry e = entries[p] (see PairIndex): code[e] = (f - 1) << 16 | cum. States are uint32 bits in int32 arithmetic:
- * x + (x div f) * (M - f) + cum is below 2^32, so its low 32 bits are exact; x div f is the
- * floor of the double x / f (x < 2^32 and f <= 2^16: a quotient's distance to the next integer,
- * at least 1/f, exceeds its rounding error, at most 2^-21), and below 2^31 (x < f * 2^(32 - P)).
- * Emitting is branch-free (it is data, no pattern a predictor learns): the low 16 bits always go
- * to words[w - 1], kept (w moves down) only when x >= f * 2^(32 - P). Returns the new w. The lane
- * is the one induction variable (the position a fixed offset from it), as in the decoder's row loops.
- */
-const rowCoder = (code: Int32Array, P: number, states: Int32Array, words: Uint16Array, entries: Uint16Array | Int32Array, base: number, lane0: number, end: number, w: number): number => {
-  const M = 1 << P;
-  const at0 = base - lane0;
-  for (let l = lane0 + end - 1; l >= lane0; l--) {
-    const c = code[entries[l + at0]];
-    const f = (c >>> 16) + 1;
-    let x = states[l];
-    const emit = ~((x >>> (32 - P)) - f) >>> 31;
-    words[w - 1] = x;
-    w -= emit;
-    x = x >>> (emit << 4);
-    states[l] = x + Math.imul((x / f) | 0, M - f) + (c & 0xffff);
-  }
-  return w;
-};
-
 /** Runs the schedule backwards: returns warm-up step counts, final states and words in decode order. */
 const encodeCore = (s: Schedule, model: Model, index: PairIndex): Lanes => {
   const { freq, cum, precision: P } = model;
@@ -704,9 +678,9 @@ const encodeCore = (s: Schedule, model: Model, index: PairIndex): Lanes => {
     const pair = keyPair ? keyPair[i] : i;
     if (pair >= 0) code[i] = ((freq[pair] - 1) << 16) | cum[pair];
   }
-  const states = new Int32Array(lanes).fill(1);
-  // one spare word below: the row coders store a word before knowing whether they keep it
-  const words = codedWords.u16(n + 1);
+  // the row coder of rans-rows.ts, on copies in its heap; one spare word below: it stores a word
+  // before knowing whether it keeps it
+  const { states, coderRow, words } = loadCoder(code, entries, new Int32Array(lanes).fill(1));
   const readLimit = new Int32Array(lanes);
   // slots with a lane still below 2^16 (warming up: states only grow until they reach it)
   const warming = new Uint8Array(slots).fill(1);
@@ -730,11 +704,11 @@ const encodeCore = (s: Schedule, model: Model, index: PairIndex): Lanes => {
             }
           warming[slot] = below > 0 ? 1 : 0;
         }
-        w = rowCoder(code, P, states, words, entries, base, lane0, end, w);
+        w = coderRow(P, base, lane0, end, w);
       }
     }
   const warm = readLimit.map((limit) => steps - limit);
-  return { warm, states, words: words.subarray(w) };
+  return { warm, states: states.slice(), words: words(w) };
 };
 
 /** The low lengths[i] bits of each value (< 2^32), concatenated MSB-first and zero-padded to a byte. */
@@ -980,74 +954,6 @@ interface RowContexts {
   readonly bf16?: { readonly se: Dense; readonly high: Int32Array; readonly stride: number };
 }
 
-/*
- * The row loops below decode the positions [base, base + end) of one row on lanes lane0.. with
- * direct tables. Each is specialised to one way of finding contexts, computed branch-free: the
- * context row's symbol is read `back` positions earlier and masked by `pick` (all ones, or 0 for
- * a row without a context row, which then takes `fixed`). Renormalisation is branch-free too
- * (whether a state reads a word is data no predictor learns); allow = 0 leaves it to the caller
- * (rows at or past a read limit). They return the next word position, or -1 after a symbol in an
- * unused context. One induction variable, the lane (the position is a fixed offset from it): fewer
- * live values for V8's registers.
- */
-
-/** Contexts are earlier symbols of the same stream. */
-const symbolRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P: number, states: Int32Array, out: Dense, base: number, back: number, pick: number, fixed: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
-  const mask = (1 << P) - 1;
-  const at0 = base - lane0;
-  let bad = 0;
-  for (let l = lane0, stop = lane0 + end; l < stop; l++) {
-    const p = l + at0;
-    const y = states[l];
-    const slot = y & mask;
-    const c = (out[p - back] & pick) | fixed;
-    const at = (c << P) | slot;
-    const sym = slotSymbol[at];
-    const code = slotCode[at];
-    const f1 = code >>> 16;
-    const bias = code & 0xffff;
-    bad |= f1 - bias;
-    out[p] = sym;
-    let x = (Math.imul(f1 + 1, y >>> P) + bias) | 0;
-    const reads = (((x >>> 16) - 1) >>> 31) & allow;
-    x = (x << (reads << 4)) | (words[wp] & -reads);
-    wp += reads;
-    states[l] = x;
-  }
-  return bad < 0 ? -1 : wp;
-};
-
-/** bf16 mantissas, written straight into the elements (see RowContexts). */
-const mantissaRow = (slotSymbol: Uint8Array | Uint16Array, slotCode: Int32Array, P: number, states: Int32Array, elements: Uint16Array, se: Dense, high: Int32Array, stride: number, base: number, back: number, pick: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
-  const mask = (1 << P) - 1;
-  const at0 = base - lane0;
-  let bad = 0;
-  for (let l = lane0, stop = lane0 + end; l < stop; l++) {
-    const p = l + at0;
-    const y = states[l];
-    const slot = y & mask;
-    const s = se[p];
-    const h = high[s];
-    const above = elements[p - back];
-    // all ones where the sign+exponent fields agree
-    const agree = (((h ^ above) >>> 7) - 1) >> 31;
-    const c = (mantissaClass(above & 0x7f) & agree & pick) + Math.imul(s, stride);
-    const at = (c << P) | slot;
-    const sym = slotSymbol[at];
-    const code = slotCode[at];
-    const f1 = code >>> 16;
-    const bias = code & 0xffff;
-    bad |= f1 - bias;
-    elements[p] = h | sym;
-    let x = (Math.imul(f1 + 1, y >>> P) + bias) | 0;
-    const reads = (((x >>> 16) - 1) >>> 31) & allow;
-    x = (x << (reads << 4)) | (words[wp] & -reads);
-    wp += reads;
-    states[l] = x;
-  }
-  return bad < 0 ? -1 : wp;
-};
-
 /** Without direct tables (too big): each symbol by binary search over its context's cumulative frequencies. */
 const searchRow = (tables: DecodeTables, rc: RowContexts, states: Int32Array, out: Dense, base: number, back: number, lane0: number, end: number, words: Uint16Array, wp: number, allow: number): number => {
   const { precision: P, ordinal, start, pairCum, pairFreq, pairSymbol } = tables;
@@ -1084,10 +990,13 @@ const searchRow = (tables: DecodeTables, rc: RowContexts, states: Int32Array, ou
  * limit.
  */
 const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: LaneInput, out: Dense): void => {
-  const { states, readLimit, words, wordCount } = input;
+  const { readLimit, wordCount } = input;
   const { direct, precision: P } = tables;
   const { cols, rows, blockRows, blocked, levels, slots, sub, width, n } = s;
   const { refs, fixed, bf16 } = rc;
+  // direct tables: the row loops of rans-rows.ts, on copies in their heap (states and words too)
+  const loaded = direct && loadRows({ ...direct, states: input.states, words: input.words, n: out.length, ...(bf16 ? { bf16 } : {}) });
+  const { states, words } = loaded || input;
   // per slot, the first read limit of its lanes (one early lane, e.g. a column of near-certain symbols, slows only its slot)
   const free = new Int32Array(slots).fill(s.steps);
   for (let l = 0; l < readLimit.length; l++) free[(l / width) | 0] = Math.min(free[(l / width) | 0], readLimit[l]);
@@ -1105,12 +1014,11 @@ const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: L
         const base = r * cols + j * width;
         const end = Math.min(width, cols - j * width, n - base);
         const allow = step < free[k] ? 1 : 0;
-        if (!direct) wp = searchRow(tables, rc, states, out, base, back, lane0, end, words, wp, allow);
+        if (!loaded) wp = searchRow(tables, rc, states, out, base, back, lane0, end, words, wp, allow);
         else {
-          const { slotSymbol, slotCode } = direct;
           const next = bf16
-            ? mantissaRow(slotSymbol, slotCode, P, states, out as Uint16Array, bf16.se, bf16.high, bf16.stride, base, back, pick, lane0, end, words, wp, allow)
-            : symbolRow(slotSymbol, slotCode, P, states, out, base, back, pick, back > 0 ? 0 : fixed, lane0, end, words, wp, allow);
+            ? loaded.mantissaRow(P, bf16.stride, base, back, pick, lane0, end, wp, allow)
+            : loaded.symbolRow(P, base, back, pick, back > 0 ? 0 : fixed, lane0, end, wp, allow);
           if (next < 0) corrupt(`unused context in row ${r}`);
           wp = next;
         }
@@ -1125,6 +1033,7 @@ const decodeCore = (s: Schedule, tables: DecodeTables, rc: RowContexts, input: L
         if (wp > wordCount) corrupt("out of words");
       }
     }
+  if (loaded) loaded.store(out, input.states);
   checkEnd(input, wp, limits);
 };
 
