@@ -5,7 +5,7 @@
  * fast); anywhere else it runs as the plain JS it is. Its arrays live in one heap: `loadRows`
  * copies a stream's tables, states, words (and for the bf16 mantissas the decoded sign+exponents
  * and their shifted values) in, row calls decode into the heap, and `store` copies the output and
- * final states back out; `loadCoder` likewise for the encoder.
+ * final states back out; `loadCoder` and `countKeyRows` likewise for the encoder.
  *
  * Both loops decode positions [base, base + end) of one row on lanes lane0.. (see RowContexts in
  * rans.ts): the context row's value is read `back` positions earlier and masked by `pick` (all
@@ -139,7 +139,44 @@ function RowLoops(stdlib: typeof globalThis, _foreign: unknown, heap: ArrayBuffe
     return w | 0;
   }
 
-  return { symbolRow: symbolRow, mantissaRow: mantissaRow, coderRow: coderRow };
+  /*
+   * The bf16 encoder's keys of positions [p, end) of one row (see countFieldKeys in rans.ts): the
+   * sign+exponent key (the context row's dense symbol, masked by pick, or fixed) * A + dense symbol
+   * at keys[p], the mantissa key (mantissa class of the context row's element where the
+   * sign+exponents agree, << 7 | mantissa, + seStride * dense symbol) at keys[n + p]; each counted.
+   */
+  function keyRow(x: number, index: number, A: number, back: number, pick: number, fixed: number, seStride: number, keys: number, counts: number, manAt: number, p: number, end: number, n: number): void {
+    x = x | 0;
+    index = index | 0;
+    A = A | 0;
+    back = back | 0;
+    pick = pick | 0;
+    fixed = fixed | 0;
+    seStride = seStride | 0;
+    keys = keys | 0;
+    counts = counts | 0;
+    manAt = manAt | 0;
+    p = p | 0;
+    end = end | 0;
+    n = n | 0;
+    var v = 0, above = 0, s = 0, k = 0, m = 0, agree = 0;
+    while ((p | 0) < (end | 0)) {
+      v = U16[(x + (p << 1)) >> 1] | 0;
+      above = U16[(x + ((p - back) << 1)) >> 1] | 0;
+      s = I32[(index + ((v >>> 7) << 2)) >> 2] | 0;
+      k = (imul((I32[(index + ((above >>> 7) << 2)) >> 2] & pick) | fixed, A) + s) | 0;
+      I32[(keys + (p << 2)) >> 2] = k;
+      I32[(counts + (k << 2)) >> 2] = ((I32[(counts + (k << 2)) >> 2] | 0) + 1) | 0;
+      agree = ((((v ^ above) >>> 7) - 1) | 0) >> 31;
+      m = ((((((1 + ((above & 0x7f) >> 4)) | 0) & agree & pick) << 7) | (v & 0x7f)) + imul(s, seStride)) | 0;
+      k = (manAt + m) | 0;
+      I32[(keys + ((n + p) << 2)) >> 2] = m;
+      I32[(counts + (k << 2)) >> 2] = ((I32[(counts + (k << 2)) >> 2] | 0) + 1) | 0;
+      p = (p + 1) | 0;
+    }
+  }
+
+  return { symbolRow: symbolRow, mantissaRow: mantissaRow, coderRow: coderRow, keyRow: keyRow };
 }
 
 type Loops = ReturnType<typeof RowLoops>;
@@ -245,4 +282,39 @@ export const loadCoder = (code: Int32Array, keys: Uint16Array | Int32Array, stat
     coderRow: (P, base, lane0, end, w) => run.coderRow(codesAt, P, statesAt, wordsAt, keysAt, base, lane0, end, w),
     words: (w) => words.slice(w),
   };
+};
+
+/**
+ * The bf16 encoder's keys and counts (countFieldKeys in rans.ts) by the key rows above: x the
+ * elements, index their dense sign+exponent by x >>> 7, `back(r)`, `pick(r)`, `fixed(r)` a row's
+ * context; keys (2n) and counts (zeroed by the caller) are filled.
+ */
+export const countKeyRows = (
+  x: Uint16Array,
+  index: Int32Array,
+  A: number,
+  rowLength: number,
+  context: (r: number) => { back: number; pick: number; fixed: number },
+  seStride: number,
+  keys: Uint16Array | Int32Array,
+  counts: Int32Array,
+  manAt: number,
+): void => {
+  const n = x.length;
+  const xAt = 0;
+  const indexAt = (2 * n + 3) & ~3;
+  const keysAt = indexAt + 4 * index.length;
+  const countsAt = keysAt + 8 * n;
+  const buffer = take(countsAt + 4 * counts.length);
+  const run = loops!;
+  new Uint16Array(buffer, xAt, n).set(x);
+  new Int32Array(buffer, indexAt, index.length).set(index);
+  const heapCounts = new Int32Array(buffer, countsAt, counts.length);
+  heapCounts.fill(0);
+  for (let r = 0, p = 0; p < n; r++, p += rowLength) {
+    const { back, pick, fixed } = context(r);
+    run.keyRow(xAt, indexAt, A, back, pick, fixed, seStride, keysAt, countsAt, manAt, p, Math.min(n, p + rowLength), n);
+  }
+  keys.set(new Int32Array(buffer, keysAt, 2 * n));
+  counts.set(heapCounts);
 };

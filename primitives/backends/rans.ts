@@ -92,7 +92,7 @@ import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { PERIOD_SAMPLE, detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
 import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved } from "../matrix.js";
 import { rowAgreements } from "../simd.js";
-import { loadCoder, loadRows } from "./rans-rows.js";
+import { countKeyRows, loadCoder, loadRows } from "./rans-rows.js";
 
 const STATE_LOW = 1 << 16;
 const MAX_PRECISION = 16;
@@ -497,7 +497,12 @@ const countFieldKeys = (
   const contexts = MANTISSA_CONTEXTS * (bySe ? A : 1);
   // the symbols' key counts, then the mantissas' by context id << 7 | mantissa value
   const counts = new Int32Array(seSpace + (contexts << 7));
-  fieldKeyRows(x, index, A, refs, cols, bySe ? MANTISSA_CONTEXTS << 7 : 0, keys, counts, seSpace);
+  // (rans-rows.ts, in its heap)
+  const context = (r: number) => {
+    const back = rowBack(refs, cols, r);
+    return { back, pick: back > 0 ? -1 : 0, fixed: rowFixed(refs, back, A) };
+  };
+  countKeyRows(x, index, A, refs ? cols : Math.max(1, n), context, bySe ? MANTISSA_CONTEXTS << 7 : 0, keys, counts, seSpace);
   const byValue = counts.subarray(seSpace);
   const manCounts = new Int32Array(1 << 7);
   for (let k = 0; k < byValue.length; k++) manCounts[k & 0x7f] += byValue[k];
@@ -508,26 +513,6 @@ const countFieldKeys = (
   return { se: { table: counts.subarray(0, seSpace), keys: keys.subarray(0, n) }, man: { table: manTable, keys: keys.subarray(n, 2 * n) }, mantissas };
 };
 
-/** countFieldKeys' pass (seStride: 9 * 128 for bf16se, else 0); one array of keys and one of counts for both streams, as V8 checks each array a loop iteration touches. */
-const fieldKeyRows = (x: Uint16Array, index: Int32Array, A: number, refs: Int32Array | null, cols: number, seStride: number, keys: Uint16Array | Int32Array, counts: Int32Array, manAt: number): void => {
-  const n = x.length;
-  for (let r = 0, p = 0; p < n; r++) {
-    const back = rowBack(refs, cols, r);
-    const pick = back > 0 ? -1 : 0;
-    const fixed = rowFixed(refs, back, A);
-    for (const end = Math.min(n, refs ? p + cols : n); p < end; p++) {
-      const v = x[p];
-      const above = x[p - back];
-      const s = index[v >>> 7];
-      const k = (Math.imul((index[above >>> 7] & pick) | fixed, A) + s) | 0;
-      keys[p] = k;
-      counts[k]++;
-      const m = (mantissaKey(v, above, pick) + Math.imul(s, seStride)) | 0;
-      keys[n + p] = m;
-      counts[manAt + m]++;
-    }
-  }
-};
 
 /**
  * How the coder finds each position's pair: entries[position] is its key (order-0: its symbol;
@@ -1483,7 +1468,7 @@ const mantissaClass = (m: number): number => 1 + (m >> 4);
 const mantissaPrecision = (alphabet: number, se: boolean): number => (se ? Math.min(autoPrecision(alphabet), Math.max(8, ceilLog2(alphabet) + 4)) : autoPrecision(alphabet));
 
 /*
- * Hot loops called once an encode (countFields, fieldKeyRows, gatherSamples, countSampled) live in
+ * Hot loops called once an encode (countFields, gatherSamples, countSampled) live in
  * functions that return nothing or a number: V8 compiles such a loop on stack replacement before
  * the code after it has run, and an object built there sends later calls back to the interpreter
  * (a deoptimisation each time, then the loop interpreted until it is replaced again).
