@@ -12,7 +12,8 @@
  * ones, or 0 for a row without a context row, which then takes `fixed`); renormalisation is
  * branch-free, and allow = 0 leaves it to the caller (rows at or past a read limit). They return
  * the next word position, or -1 after a symbol in an unused context (its code has f - 1 <
- * slot - cum). Heap arrays: codes i32, states i32, symbols u16, output u16, sign+exponents u16,
+ * slot - cum); they end alike (the state update and renormalisation), one loop each because a
+ * call per symbol would cost more than the repetition. Heap arrays: codes i32, states i32, symbols u16, output u16, sign+exponents u16,
  * their shifted values i32, words u16 (pointers in bytes).
  */
 
