@@ -11,7 +11,8 @@
  *    the raw bytes (the Apex baseline); bf16-fields with the best backend per stream and file; the
  *    order-0 entropy bound of the fields (sign, exponent, mantissa each coded by its own H0); the
  *    default pipeline, its encode and decode MB/s (and bytes / (encode + decode time)) next to
- *    zstd-3's in the same run, and its size against zstd-3.
+ *    zstd-3's in the same run, and its size against zstd-3. All timings come from a first pass over
+ *    the files, before the untimed search of the best backends.
  * --quick: one iteration per task on the first 64 KiB of the throughput file (for tests).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -214,8 +215,15 @@ const timed = (pipeline: PipelineNode, bytes: Uint8Array, what: string): { frame
   return { frame, encodeMs, decodeMs };
 };
 
-const measureFile = (file: CorpusFile, defaultPipeline: PipelineNode, candidates: readonly Candidate[]): FileResult => {
-  const zstd = timed(parsePipeline({ op: "zstd", level: 3 }), file.bytes, `${file.name}: zstd-3`);
+type Timed = ReturnType<typeof timed>;
+
+/** zstd-3 and the default pipeline on a file, timed. */
+const timeFile = (file: CorpusFile, defaultPipeline: PipelineNode): { zstd: Timed; dflt: Timed } => ({
+  zstd: timed(parsePipeline({ op: "zstd", level: 3 }), file.bytes, `${file.name}: zstd-3`),
+  dflt: timed(defaultPipeline, file.bytes, `${file.name}: the default pipeline`),
+});
+
+const measureFile = (file: CorpusFile, { zstd, dflt }: { zstd: Timed; dflt: Timed }, candidates: readonly Candidate[]): FileResult => {
   const fields = primitiveByName("bf16-fields")!;
   const picks = fields.encode(file.bytes, {}).streams.map((s) =>
     candidates
@@ -225,7 +233,6 @@ const measureFile = (file: CorpusFile, defaultPipeline: PipelineNode, candidates
   const bestPipeline: PipelineNode = { prim: fields, params: {}, children: picks.map((p) => encodedLeaf(p.c.node.prim, p.encoded)) };
   const best = encodeFrame(bestPipeline, file.bytes).frame;
   if (!same(decodeFrame(best), file.bytes)) throw new Error(`${file.name}: bf16-fields with the best backends does not round-trip`);
-  const dflt = timed(defaultPipeline, file.bytes, `${file.name}: the default pipeline`);
   return {
     file,
     zstd3: zstd.frame.length,
@@ -242,7 +249,10 @@ const measureFile = (file: CorpusFile, defaultPipeline: PipelineNode, candidates
 const ratios = (files: readonly CorpusFile[]): string => {
   const defaultPipeline = parsePipeline(DEFAULT_PIPELINE_JSON);
   const candidates = streamCandidates();
-  const results = files.map((f) => measureFile(f, defaultPipeline, candidates));
+  // every timing first: the untimed search of the best backends (xz, brotli, zstd-19 on every
+  // stream) leaves garbage and cold caches that slowed whatever was timed next by 10-20%
+  const timings = files.map((f) => timeFile(f, defaultPipeline));
+  const results = files.map((f, i) => measureFile(f, timings[i], candidates));
   const groups = [...new Set(files.map((f) => f.group))];
   const sum = (rs: readonly FileResult[], f: (r: FileResult) => number) => rs.reduce((a, r) => a + f(r), 0);
   const rows = [...groups.map((g) => [g, results.filter((r) => r.file.group === g)] as const), ["total", results] as const].map(
