@@ -12,8 +12,11 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { PRIMITIVES } from "../primitives/index.js";
 import { generateTensor } from "../src/data/synthetic.js";
+import { defaultPython } from "../src/python/interpreter.js";
+import { pipelineCodec, writeSolution } from "./support/solutions.js";
 
-const benchScript = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "bench", "bench.js");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const benchScript = path.join(repoRoot, "dist", "bench", "bench.js");
 
 describe("npm run bench", () => {
   it("prints the throughput and ratio tables in quick mode", () => {
@@ -49,5 +52,16 @@ describe("npm run bench", () => {
       assert.match(row(group)!, /smaller$/, `${group} row lacks the size against zstd-3`);
     }
     assert.ok(lines.some((l) => l.startsWith("default: ")), "the default pipeline is named");
+  });
+});
+
+describe("npm run bench:python", () => {
+  it("times an emitted solution's codec against zstd-3 on the built-in samples, per file and in the mean", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "evocodec-bench-python-"));
+    const solution = writeSolution(dir, "fields", pipelineCodec({ op: "bf16-fields", next: [{ op: "zstd", level: 3 }, { op: "zstd", level: 3 }, { op: "store" }] }), "apex-server");
+    const run = spawnSync(defaultPython(), [path.join(repoRoot, "bench", "python-codec.py"), solution, path.join(repoRoot, "samples"), "--repeat", "1", "--files"], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, `bench:python exited with ${run.status}:\n${run.stderr}\n${run.stdout}`);
+    assert.match(run.stdout, /^activations-128x256\.bf16\s+65536\s/m, run.stdout);
+    assert.match(run.stdout, /^3 files, fastest of 1: encode [\d.]+ \+ decode [\d.]+ = [\d.]+ ms per file; zstd-3 [\d.]+ ms \([\d.]+x\); size 0\.\d{4} of the original$/m, run.stdout);
   });
 });
