@@ -88,8 +88,10 @@ const I16X8_EXTADD_U = simd(0x7d);
 const I32X4_EXTADD_U = simd(0x7f);
 const I32X4_ADD = simd(0xae);
 const lane = (i: number): number[] => simd(0x1b, i); // i32x4.extract_lane
+/** The sum of the four i32 lanes of the v128 in local `v`. */
+const laneSum = (v: number): number[] => [0, 1, 2, 3].flatMap((i) => [GET, v, ...lane(i), ...(i ? [I32_ADD] : [])]);
 /** The sum of the 16 bytes of the v128 in local `v` (each below 256) as an i32. */
-const byteSum = (v: number): number[] => [GET, v, ...I16X8_EXTADD_U, ...I32X4_EXTADD_U, SET, v, ...[0, 1, 2, 3].flatMap((i) => [GET, v, ...lane(i), ...(i ? [I32_ADD] : [])])];
+const byteSum = (v: number): number[] => [GET, v, ...I16X8_EXTADD_U, ...I32X4_EXTADD_U, SET, v, ...laneSum(v)];
 const code = (locals: number[][], body: number[]): number[] => {
   const bytes = [...vector(locals), ...body, END];
   return [...leb(bytes.length), ...bytes];
@@ -111,7 +113,7 @@ const lagScan = (term: (a: number, b: number) => number[]): number[] => {
       ...[GET, ACC, ...I32X4_ADD, SET, ACC],
       ...[GET, PTR, I32_CONST, 16, I32_ADD, SET, PTR],
       ...[BR, 0, END, END],
-      ...[0, 1, 2, 3].flatMap((i) => [GET, ACC, ...lane(i), ...(i ? [I32_ADD] : [])]),
+      ...laneSum(ACC),
     ],
   );
 };

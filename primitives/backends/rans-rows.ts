@@ -193,12 +193,19 @@ const heapSize = (bytes: number): number => {
 
 let heap = new ArrayBuffer(0);
 let loops: Loops | null = null;
-const take = (bytes: number): ArrayBuffer => {
-  if (heap.byteLength < bytes || !loops) {
-    heap = new ArrayBuffer(heapSize(bytes));
+/** Regions of these byte sizes laid out in the heap (grown and the module linked anew when short), each at a multiple of 4: their offsets, the heap, the loops on it. */
+const place = (...sizes: number[]): { at: number[]; buffer: ArrayBuffer; run: Loops } => {
+  const at: number[] = [];
+  let end = 0;
+  for (const size of sizes) {
+    at.push(end);
+    end += (size + 3) & ~3;
+  }
+  if (heap.byteLength < end || !loops) {
+    heap = new ArrayBuffer(heapSize(end));
     loops = RowLoops(globalThis, null, heap);
   }
-  return heap;
+  return { at, buffer: heap, run: loops };
 };
 
 export interface RowStream {
@@ -221,19 +228,14 @@ export interface LoadedRows {
   readonly store: (out: Uint8Array | Uint16Array, states: Int32Array) => void;
 }
 
-/** The heap's contents are valid until the next loadRows or loadCoder. */
+/** The heap's contents are valid until the next loadRows, loadCoder or countKeyRows. */
 export const loadRows = (stream: RowStream): LoadedRows => {
   const { slotSymbol, slotCode, states, words, n, bf16 } = stream;
-  const align = (bytes: number): number => (bytes + 3) & ~3;
-  const codesAt = 0;
-  const statesAt = codesAt + 4 * slotCode.length;
-  const symbolsAt = statesAt + 4 * states.length;
-  const outAt = align(symbolsAt + 2 * slotSymbol.length);
-  const seAt = align(outAt + 2 * n);
-  const highAt = align(seAt + (bf16 ? 2 * n : 0));
-  const wordsAt = highAt + (bf16 ? 4 * bf16.high.length : 0);
-  const buffer = take(wordsAt + 2 * words.length);
-  const run = loops!;
+  const {
+    at: [codesAt, statesAt, symbolsAt, outAt, seAt, highAt, wordsAt],
+    buffer,
+    run,
+  } = place(4 * slotCode.length, 4 * states.length, 2 * slotSymbol.length, 2 * n, bf16 ? 2 * n : 0, bf16 ? 4 * bf16.high.length : 0, 2 * words.length);
   new Int32Array(buffer, codesAt, slotCode.length).set(slotCode);
   const heapStates = new Int32Array(buffer, statesAt, states.length);
   heapStates.set(states);
@@ -267,12 +269,11 @@ export interface LoadedCoder {
 
 /** `code` by key, the stream's keys (each position's), states; words: room for n + 1 (see encodeCore). */
 export const loadCoder = (code: Int32Array, keys: Uint16Array | Int32Array, states: Int32Array): LoadedCoder => {
-  const codesAt = 0;
-  const statesAt = codesAt + 4 * code.length;
-  const keysAt = statesAt + 4 * states.length;
-  const wordsAt = keysAt + 4 * keys.length;
-  const buffer = take(wordsAt + 2 * (keys.length + 1));
-  const run = loops!;
+  const {
+    at: [codesAt, statesAt, keysAt, wordsAt],
+    buffer,
+    run,
+  } = place(4 * code.length, 4 * states.length, 4 * keys.length, 2 * (keys.length + 1));
   new Int32Array(buffer, codesAt, code.length).set(code);
   const heapStates = new Int32Array(buffer, statesAt, states.length);
   heapStates.set(states);
@@ -302,12 +303,11 @@ export const countKeyRows = (
   manAt: number,
 ): void => {
   const n = x.length;
-  const xAt = 0;
-  const indexAt = (2 * n + 3) & ~3;
-  const keysAt = indexAt + 4 * index.length;
-  const countsAt = keysAt + 8 * n;
-  const buffer = take(countsAt + 4 * counts.length);
-  const run = loops!;
+  const {
+    at: [xAt, indexAt, keysAt, countsAt],
+    buffer,
+    run,
+  } = place(2 * n, 4 * index.length, 8 * n, 4 * counts.length);
   new Uint16Array(buffer, xAt, n).set(x);
   new Int32Array(buffer, indexAt, index.length).set(index);
   const heapCounts = new Int32Array(buffer, countsAt, counts.length);
