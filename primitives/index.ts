@@ -20,6 +20,8 @@ import sparse from "./splits/sparse.js";
 import bf16SeM from "./splits/bf16-se-m.js";
 import rowEq from "./splits/row-eq.js";
 import lowBits from "./splits/low-bits.js";
+import bf16SeMCtx from "./splits/bf16-se-m-ctx.js";
+import rankTuples from "./splits/rank-tuples.js";
 // transforms (ids 32-63)
 import delta from "./transforms/delta.js";
 import xorPrev from "./transforms/xor-prev.js";
@@ -51,6 +53,8 @@ export const PRIMITIVES: readonly Primitive[] = [
   bf16SeM,
   rowEq,
   lowBits,
+  bf16SeMCtx,
+  rankTuples,
   // transforms
   delta,
   xorPrev,

@@ -26,6 +26,25 @@ export const widthArbitrary: fc.Arbitrary<number> = fc.constantFrom(1, 2);
 export const resolvePeriod = (input: Uint8Array, width: number, period: number): number =>
   period === 0 ? detectPeriod(input, width as 1 | 2) : period;
 
+/** Row lengths tried when detection finds no period (see withRowFallback). */
+const FALLBACK_ROW = { min: 16, max: 256 };
+
+/**
+ * A detected period, or where detection finds none (1: no channel structure seen, e.g. in
+ * gradients) the largest divisor of the element count from 16 to 256. Rows of one element each
+ * would leave nothing for a row-reference search, yet rows of tokens repeat even where channels
+ * show no scale (a row length off the true one still finds most of them).
+ */
+export const withRowFallback = (detected: number, count: number): number => {
+  if (detected > 1) return detected;
+  for (let c = Math.min(FALLBACK_ROW.max, count); c >= FALLBACK_ROW.min; c--) if (count % c === 0) return c;
+  return detected;
+};
+
+/** Like resolvePeriod, for primitives that work on whole rows: never 1 when a fallback row divides the data. */
+export const resolveRowPeriod = (input: Uint8Array, width: number, period: number): number =>
+  period === 0 ? withRowFallback(detectPeriod(input, width as 1 | 2), Math.floor(input.length / width)) : period;
+
 /** A frame records resolved values only, so a decoder seeing 0 (auto) refuses it. */
 export const requireResolved = (who: string, key: string, value: number): number =>
   value > 0 ? value : fail("bad-params", `${who}: ${key} = 0 (auto) in a frame; encoders record the detected value`);

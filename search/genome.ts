@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { PRIMITIVES, primitiveByName } from "../primitives/index.js";
-import { DEFAULT_PIPELINE_JSON } from "../src/codec/builtins.js";
+import { DEFAULT_PIPELINE_JSON, ROWREF_TUPLES_JSON } from "../src/codec/builtins.js";
 import { CodecError } from "../src/codec/errors.js";
 import { canonicalString, parsePipeline, toJson, type PipelineJson, type PipelineNode } from "../src/codec/pipeline.js";
 import type { Params, ParamSpec, Primitive, PrimitiveKind } from "../src/codec/primitive.js";
@@ -254,6 +254,7 @@ export const seedGenomes = (): { name: string; genome: Genome }[] => {
     ["bf16-fields-rans", seedNode("bf16-fields", {}, [zstd(19), rans("u8"), store()])],
     ["bf16-se-m-zstd", seedNode("bf16-se-m", {}, [zstd(19), store()])],
     ["bf16-se-m-rans", seedNode("bf16-se-m", {}, [rans("u16", ["rowref", "row-ref", "row", "order1", "prev"]), store()])],
+    ["rowref-tuples", ROWREF_TUPLES_JSON],
   ];
   const seen = new Set<string>();
   const out: { name: string; genome: Genome }[] = [];

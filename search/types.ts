@@ -100,6 +100,10 @@ const TABLE: Readonly<Record<string, (p: Params) => Signature>> = {
     split(NUMERIC, () => ["bits", "u8"]),
   ),
   "bf16-se-m": () => split(["bf16"], () => ["u16", "opaque"]),
+  // mantissas beside a zero sign+exponent (after an XOR with a reference) are skewed; the rest near-random
+  "bf16-se-m-ctx": () => split(["bf16"], () => ["u16", "u8", "opaque"]),
+  // digits of the few commonest symbols packed a byte, the rest as escape bytes
+  "rank-tuples": byWidth(split(WORDS, () => ["u8", "u8"]), split(["u8", "bits"], () => ["u8", "u8"])),
   // the high part keeps the element layout; the low bits are near-random
   "low-bits": byWidth(split(WORDS, (t) => [t, "opaque"]), split(["u8"], () => ["u8", "opaque"]), split([], () => ["u8", "opaque"])),
   "row-eq": byWidth(split(WORDS, (t) => ["bits", t]), split(["u8"], () => ["bits", "u8"])),

@@ -232,10 +232,11 @@ describe("column-reorder", () => {
 });
 
 describe("row-ref-xor", () => {
-  it("rows that repeat an earlier row within the window get zero high bytes", () =>
+  it("rows that repeat one of the 8 rows above (within the window) get zero high bytes", () =>
     check(
-      // period <= 64: every column is sampled, so an exact copy scores perfectly
-      fc.property(channelTensor(2, 40, 64), fc.integer({ min: 1, max: 40 }), ({ rows, cols, bytes }, window) => {
+      // period <= 64: every column is sampled, so an exact copy scores perfectly; the 8 rows above
+      // are always candidates
+      fc.property(channelTensor(2, 40, 64), fc.integer({ min: 1, max: 8 }), ({ rows, cols, bytes }, window) => {
         const [out] = prim("row-ref-xor").encode(bytes, { period: cols, window }).streams;
         const y = u16(out.subarray(out.length - bytes.length));
         const x = u16(bytes);
@@ -247,6 +248,20 @@ describe("row-ref-xor", () => {
         }
       }),
     ));
+
+  it("finds a copy far past the lags through the column-pair keys", () => {
+    const rows = 300;
+    const cols = 96;
+    const x = new Uint16Array(rows * cols);
+    let state = 12345;
+    for (let i = 0; i < x.length; i++) x[i] = (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16; // rows alike by chance only
+    x.copyWithin(250 * cols, 20 * cols, 21 * cols);
+    const bytes = new Uint8Array(x.buffer);
+    const [out] = prim("row-ref-xor").encode(bytes, { period: cols, window: 1024 }).streams;
+    const y = u16(out.subarray(out.length - bytes.length));
+    assert.ok(y.subarray(250 * cols, 251 * cols).every((v) => v === 0), "row 250 XOR its copy 230 rows up");
+    assert.ok(y.subarray(251 * cols, 252 * cols).some((v) => v >>> 8 !== 0), "row 251 has no match");
+  });
 
   it("leaves the first row and rows without a close match unchanged", () => {
     const x = new Uint16Array(4 * 8);

@@ -316,6 +316,63 @@ describe("bit-shuffle", () => {
     ));
 });
 
+describe("bf16-se-m-ctx", () => {
+  it("routes each mantissa by its element's sign+exponent: zero to stream 1, the rest (and the odd byte) to stream 2", () =>
+    check(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }), fc.option(fc.integer({ min: 0, max: 255 })), (values, odd) => {
+        // many exact zeros of sign+exponent, as after an XOR with a matching row
+        const x = values.map((v, i) => (i % 3 === 0 ? v & 0x7f : v));
+        const input = odd === null ? u16Bytes(x) : Uint8Array.from([...u16Bytes(x), odd]);
+        const [se, same, other] = prim("bf16-se-m-ctx").encode(input, {}).streams;
+        assert.deepEqual(u16s(se), x.map((v) => v >>> 7));
+        assert.deepEqual([...same], x.filter((v) => v >>> 7 === 0).map((v) => v & 0x7f));
+        assert.deepEqual([...other], [...x.filter((v) => v >>> 7 !== 0).map((v) => v & 0x7f), ...(odd === null ? [] : [odd])]);
+      }),
+    ));
+});
+
+describe("rank-tuples", () => {
+  /** Symbols of a skewed source: value v with weight 2^-v (v < 12), as sign+exponent residuals are. */
+  const skewed = fc.array(fc.integer({ min: 0, max: 4095 }), { minLength: 1, maxLength: 3000 }).map((r) => r.map((v) => 11 - Math.floor(Math.log2(v + 1))));
+
+  it("gives the K commonest sampled values a digit and every other symbol one escape byte", () =>
+    check(
+      fc.property(skewed, fc.constantFrom("2", "4", "8"), fc.constantFrom(1, 2), (values, tuple, width) => {
+        const input = width === 2 ? u16Bytes(values) : Uint8Array.from(values);
+        const [digits, escapes] = prim("rank-tuples").encode(input, { width, tuple }).streams;
+        const K = (1 << (8 / Number(tuple))) - 1;
+        const counts = new Map<number, number>();
+        for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1); // under 8192 symbols the sample is everything
+        const ranked = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a - b);
+        const direct = new Set(ranked.slice(0, K));
+        assert.equal(escapes.length, values.filter((v) => !direct.has(v)).length);
+        assert.equal(escapes.every((e) => e < ranked.length - K), true, "escape bytes are ranks past K");
+        assert.equal(digits.length >= Math.ceil(values.length / Number(tuple)), true);
+        roundTrips(prim("rank-tuples"), { width, tuple }, input);
+      }),
+    ));
+
+  it("four digits a byte make a 0.9-probability symbol cost about a quarter of a byte", () => {
+    const values = Array.from({ length: 4000 }, (_, i) => ((i * 2654435761) >>> 0) % 10 === 0 ? 1 + (i % 5) : 0);
+    const [digits, escapes] = prim("rank-tuples").encode(u16Bytes(values), { width: 2, tuple: "4" }).streams;
+    assert.ok(digits.length < 1100, `${digits.length} digit bytes for 4000 symbols`);
+    assert.equal(escapes.length, values.filter((v) => v > 2).length);
+  });
+
+  it("values the sample misses travel in the header (255 escapes) and decode in both languages", () => {
+    // past 2^14 symbols the sample takes every other one: odd positions hold values it never sees
+    const values = Array.from({ length: 20000 }, (_, i) => (i % 2 ? 1000 + (i % 7) : i % 3));
+    const input = u16Bytes(values);
+    const [, escapes] = prim("rank-tuples").encode(input, { width: 2, tuple: "4" }).streams;
+    assert.equal(escapes.filter((e) => e === 255).length, 10000);
+    roundTrips(prim("rank-tuples"), { width: 2, tuple: "4" }, input);
+    const frame = encodeFrame(node(prim("rank-tuples"), { width: 2, tuple: "4" }, [node(prim("zstd"), { level: 1 }), node(prim("zstd"), { level: 1 })]), input).frame;
+    const [py] = runPython([{ decode: frame }]);
+    assert.ok(py.ok, py.ok ? "" : py.message);
+    equalBytes(py.bytes, input, "Python decode");
+  });
+});
+
 describe("decoders refuse inconsistent streams, in TypeScript and in Python", () => {
   const u8 = (...b: number[]) => Uint8Array.from(b);
   /** [primitive, params, streams a decoder must refuse, the reason] */
@@ -323,6 +380,19 @@ describe("decoders refuse inconsistent streams, in TypeScript and in Python", ()
     ["bf16-se-m", {}, [u8(1, 2, 3), u8(0, 0, 0)], "length-mismatch"],
     ["bf16-se-m", {}, [u8(0, 2), u8(0)], "corrupt-payload"],
     ["bf16-se-m", {}, [u8(0, 1), u8(0, 0, 0)], "length-mismatch"],
+    ["bf16-se-m-ctx", {}, [u8(1, 2, 3), u8(), u8()], "length-mismatch"],
+    ["bf16-se-m-ctx", {}, [u8(0, 0), u8(), u8(5)], "length-mismatch"],
+    ["bf16-se-m-ctx", {}, [u8(1, 0), u8(), u8(5, 6, 7)], "length-mismatch"],
+    ["bf16-se-m-ctx", {}, [u8(0, 2), u8(), u8(0)], "corrupt-payload"],
+    ["bf16-se-m-ctx", {}, [u8(1, 0), u8(), u8(0x80)], "corrupt-payload"],
+    // rank-tuples, width 1, 4 digits a byte: varint count | varint tail | S | values | B | values | digits
+    ["rank-tuples", { width: 1, tuple: "4" }, [u8(2, 0, 1, 7, 0, 0b1100_0000), u8()], "corrupt-payload"],
+    ["rank-tuples", { width: 1, tuple: "4" }, [u8(1, 0, 1, 7, 0, 0b01), u8()], "corrupt-payload"],
+    ["rank-tuples", { width: 1, tuple: "4" }, [u8(1, 0, 1, 7, 0, 0b11), u8()], "length-mismatch"],
+    ["rank-tuples", { width: 1, tuple: "4" }, [u8(1, 0, 1, 7, 0, 0b11), u8(255)], "corrupt-payload"],
+    ["rank-tuples", { width: 1, tuple: "4" }, [u8(1, 1, 1, 7, 0, 0, 9), u8()], "corrupt-payload"],
+    ["rank-tuples", { width: 1, tuple: "4" }, [u8(1, 0, 2, 7, 7, 0, 0), u8()], "corrupt-payload"],
+    ["rank-tuples", { width: 2, tuple: "2" }, [u8(5, 0, 0, 0, 0xff), u8()], "length-mismatch"],
     ["bf16-fields", {}, [u8(), u8(1), u8(0)], "length-mismatch"],
     ["fp16-fields", {}, [u8(0), u8(32), u8(0, 0)], "corrupt-payload"],
     ["fp16-fields", {}, [u8(0), u8(1), u8(0, 0, 0, 0)], "length-mismatch"],

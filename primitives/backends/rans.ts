@@ -90,7 +90,7 @@ import { definePrimitive, int, oneOf } from "../../src/codec/primitive.js";
 import { fail } from "../../src/codec/errors.js";
 import { ByteReader, ByteWriter } from "../../src/codec/bytes.js";
 import { PERIOD_SAMPLE, detectPeriod, packBits, packedLength, unpackBits } from "../kernels.js";
-import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved } from "../matrix.js";
+import { PERIOD_MAX, periodArbitrary, periodParam, requireResolved, withRowFallback } from "../matrix.js";
 import { rowAgreements } from "../simd.js";
 import { countKeyRows, loadCoder, loadRows } from "./rans-rows.js";
 
@@ -1434,21 +1434,8 @@ const readModel = (r: ByteReader, n: number, space: number, contexts: "none" | "
   return { alphabet, contextSpace, contextIds, start, scale, symbol, q };
 };
 
-/** Rows without a detected period: the largest divisor of the symbol count up to this (see autoPeriod). */
-const FALLBACK_ROW = 256;
-
-/**
- * An auto period: the detected one, or where detection finds none (1: no channel structure seen,
- * e.g. in gradients) the largest divisor of the symbol count n from MIN_REF_COLUMNS to
- * FALLBACK_ROW. Rows of one symbol each would leave no reference search (rows of tokens repeat
- * even where channels show no scale) and pay per-row work per symbol.
- */
-const autoPeriod = (rowSource: Uint8Array, width: 1 | 2, n: number): number => {
-  const detected = detectPeriod(rowSource, width, n);
-  if (detected > 1) return detected;
-  for (let c = Math.min(FALLBACK_ROW, n); c >= MIN_REF_COLUMNS; c--) if (n % c === 0) return c;
-  return detected;
-};
+/** An auto period: the detected one, or a row of a divisor of n where none is seen (withRowFallback). */
+const autoPeriod = (rowSource: Uint8Array, width: 1 | 2, n: number): number => withRowFallback(detectPeriod(rowSource, width, n), n);
 
 const symbolsOf = (input: Uint8Array, wide: boolean): Dense => {
   if (!wide) return input;
@@ -1713,7 +1700,6 @@ _RANS_KEY_COLUMNS = 48
 _RANS_CANDIDATES_PER_KEY = 2
 _RANS_SCORE_COLUMNS = 128
 _RANS_MIN_REF_COLUMNS = 16
-_RANS_FALLBACK_ROW = 256
 _RANS_LANES_MAX = 65535
 _RANS_BLOCK_ROWS_MAX = 1 << 30
 _RANS_COUNT_TABLE_MAX = 1 << 22
@@ -1836,13 +1822,7 @@ class _RansSchedule(object):
 
 def _rans_auto_period(rows_from, width, n):
     """The detected period, or without one the largest divisor of n from 16 to 256 (as autoPeriod)."""
-    detected = detect_period(rows_from, width)
-    if detected > 1:
-        return detected
-    for c in range(min(_RANS_FALLBACK_ROW, n), _RANS_MIN_REF_COLUMNS - 1, -1):
-        if n % c == 0:
-            return c
-    return detected
+    return matrix_row_fallback(detect_period(rows_from, width), n)
 
 
 def _rans_flat(n, lanes):

@@ -27,12 +27,26 @@ const DEFAULT_BF16: BuiltinPipeline = {
   summary: "rANS on bf16: sign+exponent under the best-matching earlier row, mantissas under that row's where the sign+exponent repeats",
 };
 
+/**
+ * A pipeline made for numpy: XOR each row with its best-matching earlier row, sign+exponent
+ * residuals as rank digits four a byte, mantissas split by whether the sign+exponent repeats, zstd
+ * 1 on every stream. A little larger than `default`, several times faster in Python.
+ */
+export const ROWREF_TUPLES_JSON: PipelineJson = {
+  op: "row-ref-xor",
+  next: [{ op: "bf16-se-m-ctx", next: [{ op: "rank-tuples", width: 2, tuple: "4", next: [zstd(1), zstd(1)] }, zstd(1), zstd(1)] }],
+};
+
 const CANDIDATES: Readonly<Record<string, BuiltinPipeline>> = {
   "apex-baseline": { json: zstd(3), summary: "zstd level 3 on the raw bytes (the Apex reference)" },
   "lzma-baseline": { json: { op: "xz", preset: 9, extreme: "on" }, summary: "xz preset 9 extreme on the raw bytes" },
   "byte-planes-zstd": { json: { op: "byte-planes", width: 2, next: [zstd(19), zstd(19)] }, summary: "low/high byte planes, zstd 19 each" },
   "bf16-fields-zstd": { json: bf16Fields(zstd(3), zstd(3), zstd(3)), summary: "bf16-fields (sign | exponent | mantissa), zstd 3 per stream" },
   "bf16-fields-zstd19": { json: bf16Fields(zstd(19), zstd(19), zstd(1)), summary: "bf16-fields; zstd 19 on sign and exponent, zstd 1 on the near-random mantissa" },
+  "rowref-tuples": {
+    json: ROWREF_TUPLES_JSON,
+    summary: "row-ref-xor, sign+exponent as rank digits 4 a byte, mantissas split by a repeated sign+exponent; zstd 1 (fast in numpy)",
+  },
   default: DEFAULT_BF16,
 };
 

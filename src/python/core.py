@@ -421,6 +421,20 @@ def matrix_period(data, width, period):
     return period if period else detect_period(data, width)
 
 
+def matrix_row_fallback(detected, count):
+    """The detected period, or without one the largest divisor of count from 16 to 256 (withRowFallback)."""
+    if detected > 1:
+        return detected
+    for c in range(min(256, count), 15, -1):
+        if count % c == 0:
+            return c
+    return detected
+
+
+def matrix_row_period(data, width, period):
+    return period if period else matrix_row_fallback(detect_period(data, width), data.size // width)
+
+
 def matrix_require_resolved(who, key, value):
     if value < 1:
         raise CodecError("bad-params", "%s: %s = 0 (auto) in a frame; encoders record the detected value" % (who, key))
