@@ -214,3 +214,15 @@ describe("verify --json and the verifications table", { skip }, () => {
     }
   });
 });
+
+describe("the verify verb's summary", { skip }, () => {
+  it("states the score and the time per file against the baseline's, each as a ratio", () => {
+    const file = writeSolution(dir, "summary-rowref", pipelineCodec(testPipelines().at(-1)!.json), "apex-server");
+    const r = cli("verify", file, "--data", ACTIVATIONS, "--limit", "2", "--no-record");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^score [\d.]+ vs baseline [\d.]+ \([\d.]+x\); to lead: >= [\d.]+ = max\(baseline\) \* 1\.01 -> (CLEARS|does not clear)$/m);
+    assert.match(r.stdout, /^time [\d.]+ vs baseline [\d.]+ ms per file \([\d.]+x\)$/m);
+    assert.match(r.stdout, /^bit-exact: 2 of 2 files$/m);
+    assertNoProcessRuns(file);
+  });
+});

@@ -3,7 +3,7 @@
  * mantissa streams, one for the elements whose sign+exponent is 0 and one for the rest. After an
  * XOR with a reference row (row-ref-xor) a zero sign+exponent means "same sign and exponent as the
  * reference", and those mantissas are far from uniform (the rest are near-random): one byte-level
- * coder per stream sees each distribution apart (about 1.5 % of the input smaller on the corpus than
+ * coder per stream sees each distribution apart (about 0.7 % of the input smaller on the corpus than
  * one mixed stream).
  * Input: n bytes = count = floor(n/2) elements (u16 LE: bit 15 sign, 14..7 exponent, 6..0 mantissa)
  * plus, when n is odd, one trailing byte.

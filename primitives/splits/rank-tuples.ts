@@ -2,7 +2,7 @@
  * rank-tuples (id 25): code `width`-byte symbols as small digits packed several to a byte, so a
  * byte-oriented Huffman coder (zstd's literals) pays a fraction of a bit for a very common symbol
  * instead of at least one bit. For skewed symbols (sign+exponent residuals after row-ref-xor, where
- * one value often covers more than half) this gains 10-20 % over coding the symbols one a byte.
+ * one value often covers more than half) this gains 15-20 % over coding the symbols one a byte.
  * Ranking: the symbols at positions 0, s, 2s, ... (s = max(1, count >> 13), about 8192 of them) are
  * counted; the values seen there, by descending count then ascending value, get ranks 0, 1, ...
  * With `tuple` = T digits a byte, a digit has b = 8/T bits and K = 2^b - 1 direct ranks: a symbol of

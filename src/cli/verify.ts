@@ -66,6 +66,7 @@ const printReport = (r: VerifyReport): void => {
       `score ${f4(r.result.meanScore)} vs baseline ${f4(b.meanScore)} (${b.meanScore > 0 ? (r.result.meanScore / b.meanScore).toFixed(2) : "-"}x); ` +
         `to lead: >= ${f4(r.threshold)} = max(baseline${stb}) * 1.01 -> ${r.clears ? "CLEARS" : "does not clear"}`,
     );
+    out(`time ${ms(r.result.meanTimeSec)} vs baseline ${ms(b.meanTimeSec)} ms per file (${b.meanTimeSec > 0 ? (r.result.meanTimeSec / b.meanTimeSec).toFixed(2) : "-"}x)`);
   }
   const exact = r.result.files.filter((f) => f.bitExact).length;
   out(`bit-exact: ${exact} of ${r.result.files.length} files`);

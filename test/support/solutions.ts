@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parsePipeline, type PipelineJson } from "../../src/codec/index.js";
+import { BUILTIN_PIPELINES } from "../../src/codec/builtins.js";
 import { solutionSource, type SolutionCodec, type Target } from "../../src/emit/solution.js";
 import { defaultPython } from "../../src/python/interpreter.js";
 import { primitiveByName } from "../../primitives/index.js";
@@ -31,6 +32,8 @@ export const testPipelines = (): TestPipeline[] => [
   { label: "bf16-fields", json: fields(zstd(3), zstd(3), zstd(1)) },
   ...(primitiveByName("rans") ? [{ label: "rans", json: fields({ op: "rans" }, { op: "rans" }, zstd(1)) }] : []),
   ...(primitiveByName("transpose") ? [{ label: "transpose", json: { op: "transpose", next: [fields(zstd(3), zstd(3), zstd(1))] } }] : []),
+  // row references and rank digits: the pipeline built for numpy speed
+  ...(BUILTIN_PIPELINES["rowref-tuples"] ? [{ label: "rowref-tuples", json: BUILTIN_PIPELINES["rowref-tuples"].json }] : []),
 ];
 
 /** Which of the primitives the tests want are not registered yet (the tests cover what is). */
