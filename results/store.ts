@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Context, Data, Effect, Layer } from "effect";
-import { VERIFICATIONS_MIGRATION } from "./verifications.js";
+import { VERIFICATIONS_BASELINE_TIME_MIGRATION, VERIFICATIONS_MIGRATION } from "./verifications.js";
 
 export const DEFAULT_DB = path.join("results", "evocodec.db");
 
@@ -169,6 +169,7 @@ const MIGRATIONS: readonly { readonly version: number; readonly name: string; re
       CREATE INDEX failures_by_genome ON failures(genome);
     `,
   },
+  VERIFICATIONS_BASELINE_TIME_MIGRATION,
 ];
 
 export interface CorpusFileRow {

@@ -31,6 +31,12 @@ export const VERIFICATIONS_SQL = `
 `;
 
 export const VERIFICATIONS_MIGRATION = { version: 2, name: "verifications", sql: VERIFICATIONS_SQL } as const;
+/** The baseline's time per file beside the solution's, for time caps (`emit best --max-slowdown`). */
+export const VERIFICATIONS_BASELINE_TIME_MIGRATION = {
+  version: 6,
+  name: "verifications: baseline time",
+  sql: "ALTER TABLE verifications ADD COLUMN baseline_mean_time_sec REAL;",
+} as const;
 
 export const ensureVerifications = (db: Database.Database): void => {
   db.exec(VERIFICATIONS_SQL);
@@ -59,6 +65,8 @@ export interface Verification {
   readonly baselineMeanScore: number | null;
   readonly meanRatio: number;
   readonly meanTimeSec: number;
+  /** The official baseline's time per file in the same verification (null: run without the baseline). */
+  readonly baselineMeanTimeSec: number | null;
   readonly predictedScore: number | null;
   readonly predictedTimeSec: number | null;
   readonly python: string;
@@ -75,12 +83,12 @@ export const recordVerification = (db: Database.Database, v: Verification): numb
   const r = db
     .prepare(
       `INSERT INTO verifications (genome, canonical, run, target, data, files, bit_exact, mean_score, baseline_mean_score, mean_ratio,
-         mean_time_sec, predicted_score, predicted_time_sec, python, report, verified_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         mean_time_sec, baseline_mean_time_sec, predicted_score, predicted_time_sec, python, report, verified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       v.genome, v.canonical, v.run, v.target, v.data, v.files.length, v.bitExact ? 1 : 0, v.meanScore, v.baselineMeanScore, v.meanRatio,
-      v.meanTimeSec, v.predictedScore, v.predictedTimeSec, v.python, JSON.stringify(v.files), new Date().toISOString(),
+      v.meanTimeSec, v.baselineMeanTimeSec, v.predictedScore, v.predictedTimeSec, v.python, JSON.stringify(v.files), new Date().toISOString(),
     );
   return Number(r.lastInsertRowid);
 };
@@ -97,6 +105,7 @@ const toRow = (r: Record<string, unknown>): VerificationRow => ({
   baselineMeanScore: r.baseline_mean_score as number | null,
   meanRatio: r.mean_ratio as number,
   meanTimeSec: r.mean_time_sec as number,
+  baselineMeanTimeSec: (r.baseline_mean_time_sec as number | null | undefined) ?? null,
   predictedScore: r.predicted_score as number | null,
   predictedTimeSec: r.predicted_time_sec as number | null,
   python: r.python as string,
@@ -135,16 +144,43 @@ export const predictionOf = (db: Database.Database, genome: string): Prediction 
   };
 };
 
-/** The bit-exact verified genome of a run with the best measured mean score (any target), if any was verified. */
-export const bestVerified = (db: Database.Database, run: number): { genome: string; canonical: string; meanScore: number } | undefined =>
+/** A verified genome of a run: its best measured mean score, and that verification's time against the baseline's. */
+export interface VerifiedBest {
+  readonly genome: string;
+  readonly canonical: string;
+  readonly meanScore: number;
+  /** mean_time_sec / baseline_mean_time_sec of that verification (null without a baseline time). */
+  readonly slowdown: number | null;
+}
+
+/**
+ * The bit-exact verified genome of a run with the best measured mean score (any target), if any was
+ * verified. With `maxSlowdown`, only verifications whose time per file is at most that many times
+ * the baseline's, measured in the same verification, count.
+ */
+export const bestVerified = (db: Database.Database, run: number, maxSlowdown?: number): VerifiedBest | undefined => {
+  if (!hasTable(db)) return undefined;
+  const capped = maxSlowdown !== undefined;
+  return db
+    .prepare(
+      `SELECT genome, canonical, mean_score AS meanScore, mean_time_sec / baseline_mean_time_sec AS slowdown FROM verifications
+       WHERE bit_exact = 1 AND genome IN (SELECT genome FROM generation_members WHERE run = ?)
+       ${capped ? "AND baseline_mean_time_sec > 0 AND mean_time_sec <= ? * baseline_mean_time_sec" : ""}
+       ORDER BY mean_score DESC, genome ASC, id DESC LIMIT 1`,
+    )
+    .get(...(capped ? [run, maxSlowdown] : [run])) as VerifiedBest | undefined;
+};
+
+/** The fastest bit-exact verification of a run against its baseline (for messages when a cap excludes everything). */
+export const fastestVerified = (db: Database.Database, run: number): VerifiedBest | undefined =>
   hasTable(db)
     ? (db
         .prepare(
-          `SELECT genome, canonical, MAX(mean_score) AS meanScore FROM verifications
-           WHERE bit_exact = 1 AND genome IN (SELECT genome FROM generation_members WHERE run = ?)
-           GROUP BY genome ORDER BY meanScore DESC, genome ASC LIMIT 1`,
+          `SELECT genome, canonical, mean_score AS meanScore, mean_time_sec / baseline_mean_time_sec AS slowdown FROM verifications
+           WHERE bit_exact = 1 AND baseline_mean_time_sec > 0 AND genome IN (SELECT genome FROM generation_members WHERE run = ?)
+           ORDER BY slowdown ASC, id DESC LIMIT 1`,
         )
-        .get(run) as { genome: string; canonical: string; meanScore: number } | undefined)
+        .get(run) as VerifiedBest | undefined)
     : undefined;
 
 /**

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateTensor, sampleFileName, type SyntheticSpec } from "../src/data/synthetic.js";
-import { checkpointIntervalMs, finalReserveMs, nextClockTime, parseClock, shouldCheckpoint } from "../src/overnight/policy.js";
+import { checkpointIntervalMs, fasterCandidate, finalReserveMs, nextClockTime, parseClock, shouldCheckpoint } from "../src/overnight/policy.js";
 import { defaultOut } from "../src/cli/overnight.js";
 import { openQueries } from "../results/store.js";
 import { tempDir } from "./support/files.js";
@@ -114,6 +114,14 @@ describe("overnight policy", () => {
     assert.equal(checkpointIntervalMs(60_000), 3_000);
     assert.equal(finalReserveMs(8 * 3_600_000), 10 * 60_000);
     assert.equal(finalReserveMs(60_000), 15_000);
+  });
+
+  it("after a checkpoint over the time cap, picks the best-scored unverified genome predicted under the limit", () => {
+    const row = (genome: string, score: number, predictedPySec?: number) => ({ genome, generation: 0, score, fitness: predictedPySec === undefined ? {} : { predictedPySec } });
+    const ranked = [row("slow", 0.44, 0.027), row("verified-fast", 0.42, 0.008), row("unknown", 0.415), row("fast", 0.41, 0.01), row("faster", 0.35, 0.004)];
+    assert.equal(fasterCandidate(ranked, new Set(["slow", "verified-fast"]), 0.027 * (2 / 2.9))?.genome, "fast");
+    assert.equal(fasterCandidate(ranked, new Set(["slow", "verified-fast", "fast"]), 0.012)?.genome, "faster");
+    assert.equal(fasterCandidate(ranked, new Set(), 0.001), undefined);
   });
 
   it("reads clock times and finds the next one", () => {
@@ -225,6 +233,19 @@ describe("evocodec overnight (child processes)", () => {
       assert.match(log, /stopped; rerun the same command/, c.output());
       assert.ok(exit.code === 130 || exit.signal === "SIGINT", `${exit.code} ${exit.signal}`);
     }
+  });
+
+  it("--max-slowdown keeps no solution over the cap and follows a slow checkpoint with faster genomes", async () => {
+    const capped = path.join(dir, "capped");
+    const c = launch([...nightArgs(capped, ["--max-slowdown", "0.001"]).filter((a, i, all) => !(all[i - 1] === "--generations" || a === "--generations")), "--generations", "1"]);
+    const exit = await exitWithin(c, 180_000, "capped night");
+    assert.equal(exit.code, 0, c.output());
+    const log = logOf(capped);
+    assert.match(log, /time per file, over --max-slowdown 0\.001; not kept/);
+    // the first checkpoint, then faster genomes of the run while any is predicted to fit (none at this cap)
+    assert.match(log, /checkpoint: no unverified genome of the run is predicted to be fast enough/);
+    assert.ok(!existsSync(path.join(capped, "best_solution.py")), "nothing met the cap");
+    assert.equal(stateOf(capped).best, undefined);
   });
 
   it("refuses a folder that holds a night on other data", () => {

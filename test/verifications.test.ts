@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { Effect } from "effect";
 import { canonicalString, parsePipeline, type PipelineJson } from "../src/codec/index.js";
-import { emit, resolvePipelineSpec } from "../src/emit/index.js";
+import { emit, EmitError, resolvePipelineSpec } from "../src/emit/index.js";
 import { genomeHash } from "../search/genome.js";
 import { openQueries, type Queries } from "../results/store.js";
 import { bestVerified, predictionOf, recalibrationFactor, recordVerification, type Verification } from "../results/verifications.js";
@@ -47,6 +47,7 @@ const verification = (genome: PipelineJson, over: Partial<Verification>): Verifi
   baselineMeanScore: 0.2,
   meanRatio: 0.7,
   meanTimeSec: 0.05,
+  baselineMeanTimeSec: 0.02,
   predictedScore: null,
   predictedTimeSec: null,
   python: "/usr/bin/python3",
@@ -88,6 +89,28 @@ describe("verifications next to genomes", () => {
       const second = resolvePipelineSpec("best", file);
       assert.equal(second.provenance.genomeHash, hashOf(ZSTD));
       assert.match(second.provenance.source, /best verified genome of run/);
+    } finally {
+      q.close();
+    }
+  });
+
+  it("best --max-slowdown: the best verified genome within that many times the baseline's time of its own verification", () => {
+    const { q, file, run } = seeded();
+    try {
+      // FIELDS: better score, 3x the baseline's time; ZSTD: 1.5x
+      recordVerification(q.db, verification(FIELDS, { meanScore: 0.4, meanTimeSec: 0.06, baselineMeanTimeSec: 0.02 }));
+      recordVerification(q.db, verification(ZSTD, { meanScore: 0.3, meanTimeSec: 0.03, baselineMeanTimeSec: 0.02 }));
+      assert.equal(bestVerified(q.db, run)?.genome, hashOf(FIELDS));
+      assert.equal(bestVerified(q.db, run, 2)?.genome, hashOf(ZSTD));
+      assert.equal(bestVerified(q.db, run, 2)?.slowdown, 1.5);
+      assert.equal(bestVerified(q.db, run, 3)?.genome, hashOf(FIELDS));
+      const capped = resolvePipelineSpec("best", file, { maxSlowdown: 2 });
+      assert.equal(capped.provenance.genomeHash, hashOf(ZSTD));
+      assert.match(capped.provenance.source, /best verified genome of run \d+ within 2x the baseline's time \(1\.50x\)/);
+      assert.throws(
+        () => resolvePipelineSpec("best", file, { maxSlowdown: 1.2 }),
+        (e: unknown) => e instanceof EmitError && e.reason === "no-genomes" && /within 1\.2x .*fastest verified: [0-9a-f]{16} at 1\.50x/.test(e.message),
+      );
     } finally {
       q.close();
     }

@@ -1,5 +1,5 @@
 /**
- * `evocodec emit PIPELINE|GENOME|best --target T -o solution.py [--db FILE] [--python PATH]`:
+ * `evocodec emit PIPELINE|GENOME|best --target T -o solution.py [--db FILE] [--python PATH] [--max-slowdown X]`:
  * a standalone Apex miner solution; the written file is checked with py_compile before reporting.
  */
 import { spawnSync } from "node:child_process";
@@ -17,7 +17,15 @@ interface EmitOptions {
   readonly output: string;
   readonly db: string;
   readonly python?: string;
+  readonly maxSlowdown?: string;
 }
+
+/** --max-slowdown: a number above 0 (a ratio of times per file). */
+const slowdownCap = (v: string | undefined): Effect.Effect<number | undefined, UsageError> => {
+  if (v === undefined) return Effect.succeed(undefined);
+  const x = Number(v);
+  return Number.isFinite(x) && x > 0 ? Effect.succeed(x) : Effect.fail(new UsageError({ message: `--max-slowdown must be a number above 0, got "${v}"` }));
+};
 
 /** The interpreter byte-compiles the file (syntax of the Python it will run on). */
 const compiles = (python: string, file: string): Effect.Effect<void, EmitError> =>
@@ -32,7 +40,8 @@ const compiles = (python: string, file: string): Effect.Effect<void, EmitError> 
 const run = (spec: string, opts: EmitOptions) =>
   Effect.gen(function* () {
     if (!isTarget(opts.target)) return yield* Effect.fail(new UsageError({ message: `--target must be one of ${TARGETS.join(", ")}` }));
-    const emitted = yield* emit(spec, opts.target, opts.db);
+    const maxSlowdown = yield* slowdownCap(opts.maxSlowdown);
+    const emitted = yield* emit(spec, opts.target, opts.db, maxSlowdown === undefined ? {} : { maxSlowdown });
     yield* writeSolution(opts.output, emitted.source);
     const python = opts.python ?? defaultPython();
     yield* compiles(python, opts.output);
@@ -51,5 +60,6 @@ export const registerEmit = (program: Command): void => {
     .option("--target <target>", `Apex interface: ${TARGETS.join(" | ")}`, "apex-server")
     .option("--db <file>", "results database (for genome hashes and `best`)", DEFAULT_DB)
     .option("--python <path>", "interpreter that byte-compiles the result (default: $EVOCODEC_PYTHON or /usr/bin/python3)")
+    .option("--max-slowdown <x>", "with `best`: the best verified genome whose time per file is at most x times the baseline's in the same verification")
     .action(typedAction(run));
 };

@@ -27,6 +27,7 @@ interface Options
   readonly scoreToBeat?: string;
   readonly minGain: string;
   readonly checkpointEvery?: number;
+  readonly maxSlowdown?: string;
 }
 
 const RESULTS = "results";
@@ -72,6 +73,8 @@ const run = (opts: Options) =>
     if (scoreToBeat !== undefined && !(scoreToBeat >= 0 && scoreToBeat <= 1)) return yield* usage(`--score-to-beat must be a score between 0 and 1, got "${opts.scoreToBeat}"`);
     const minGain = Number(opts.minGain);
     if (!(minGain >= 0)) return yield* usage(`--min-gain must be a non-negative percentage, got "${opts.minGain}"`);
+    const maxSlowdown = opts.maxSlowdown === undefined ? undefined : Number(opts.maxSlowdown);
+    if (maxSlowdown !== undefined && !(maxSlowdown > 0 && Number.isFinite(maxSlowdown))) return yield* usage(`--max-slowdown must be a number above 0, got "${opts.maxSlowdown}"`);
     const data = path.resolve(opts.data);
     if (!existsSync(data)) return yield* usage(`--data ${opts.data} does not exist`);
     const out = path.resolve(opts.out ?? defaultOut(data));
@@ -94,6 +97,7 @@ const run = (opts: Options) =>
       calibrate: opts.calibrate,
       minGain: minGain / 100,
       checkpointIntervalMs: opts.checkpointEvery,
+      maxSlowdown,
       command,
     };
     process.exitCode = yield* Effect.tryPromise({ try: () => runOvernight(options), catch: (e) => e });
@@ -118,6 +122,7 @@ export const registerOvernight = (program: Command): void => {
     .option("--verify-files <n>", "files of a checkpoint verification (the final one uses them all)", positiveInt("--verify-files"), 4)
     .option("--no-calibrate", "nominal Python speeds instead of calibrating the cost model (new night only)")
     .option("--min-gain <percent>", "predicted score gain that makes a new checkpoint", String(DEFAULT_MIN_GAIN * 100))
+    .option("--max-slowdown <x>", "keep only solutions whose time per file is at most x times the baseline's (a slower best is followed by a faster genome of the run)")
     .addOption(new Option("--checkpoint-every <time>", "least time between checkpoints (default: budget/20, at most 5m)").argParser(parseDuration("--checkpoint-every")))
     .addHelpText(
       "after",

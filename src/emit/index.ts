@@ -8,7 +8,7 @@ import { BUILTIN_PIPELINES } from "../codec/builtins.js";
 import { CodecError, parsePipeline, toJson, type PipelineNode } from "../codec/index.js";
 import { genomeHash } from "../../search/genome.js";
 import { DEFAULT_DB, openQueries, type Queries } from "../../results/store.js";
-import { bestVerified, predictionOf, verificationsOf } from "../../results/verifications.js";
+import { bestVerified, fastestVerified, predictionOf, verificationsOf } from "../../results/verifications.js";
 import { EmitError } from "./errors.js";
 import { solutionSource, type Provenance, type Target } from "./solution.js";
 
@@ -79,12 +79,32 @@ const fromGenome = (q: Queries, hash: string, source: string): ResolvedPipeline 
   };
 };
 
-/** `best`: the best verified genome of the latest run, else its best scored one. */
-const best = (q: Queries): ResolvedPipeline => {
+/** Options of `best`. */
+export interface BestOptions {
+  /** Only verifications whose time per file is at most this many times the baseline's (same verification). */
+  readonly maxSlowdown?: number;
+}
+
+/** `best`: the best verified genome of the latest run, else its best scored one (with a time cap: verified ones only). */
+const best = (q: Queries, opts: BestOptions = {}): ResolvedPipeline => {
   const run = q.latestRun();
   if (!run) throw new EmitError({ reason: "no-genomes", message: `${q.path} has no run with a finished generation` });
-  const verified = bestVerified(q.db, run.id);
-  if (verified) return fromGenome(q, verified.genome, `best verified genome of run ${run.id}`);
+  const cap = opts.maxSlowdown;
+  const verified = bestVerified(q.db, run.id, cap);
+  if (verified) {
+    const within = cap === undefined ? "" : ` within ${cap}x the baseline's time (${verified.slowdown!.toFixed(2)}x)`;
+    return fromGenome(q, verified.genome, `best verified genome of run ${run.id}${within}`);
+  }
+  if (cap !== undefined) {
+    const fastest = fastestVerified(q.db, run.id);
+    throw new EmitError({
+      reason: "no-genomes",
+      message:
+        `no bit-exact verification of run ${run.id} within ${cap}x the baseline's time per file` +
+        (fastest ? ` (fastest verified: ${fastest.genome} at ${fastest.slowdown!.toFixed(2)}x)` : " (none carries a baseline time)") +
+        "; verify faster genomes with `evocodec verify`, or run `evocodec overnight --max-slowdown`",
+    });
+  }
   const top = q.leaderboard(run.id, 1)[0];
   if (!top) throw new EmitError({ reason: "no-genomes", message: `run ${run.id} has no scored genome` });
   return fromGenome(q, top.genome, `best scored genome of run ${run.id} (no verified genome yet)`);
@@ -98,8 +118,10 @@ const byPrefix = (q: Queries, prefix: string): ResolvedPipeline => {
 };
 
 /** PIPELINE argument: `best`, a built-in name, JSON text, a JSON file, or a genome hash (prefix) in the database. */
-export const resolvePipelineSpec = (spec: string, db: string = DEFAULT_DB): ResolvedPipeline => {
-  if (spec === "best") return withStore(db, best);
+export const resolvePipelineSpec = (spec: string, db: string = DEFAULT_DB, bestOptions: BestOptions = {}): ResolvedPipeline => {
+  if (spec === "best") return withStore(db, (q) => best(q, bestOptions));
+  if (bestOptions.maxSlowdown !== undefined)
+    throw new EmitError({ reason: "unknown-pipeline", message: "--max-slowdown picks among verified genomes: it goes with `best` only" });
   const builtin = BUILTIN_PIPELINES[spec];
   if (builtin) return { node: parse(builtin.json, spec), provenance: { source: `built-in pipeline "${spec}": ${builtin.summary}` } };
   if (spec.trimStart().startsWith("{")) return { node: parseText(spec, "pipeline JSON"), provenance: { source: "pipeline JSON given on the command line" } };
@@ -121,10 +143,10 @@ export interface Emitted {
 }
 
 /** Resolves `spec` and builds the solution source for `target`. */
-export const emit = (spec: string, target: Target, db?: string): Effect.Effect<Emitted, EmitError> =>
+export const emit = (spec: string, target: Target, db?: string, bestOptions: BestOptions = {}): Effect.Effect<Emitted, EmitError> =>
   Effect.try({
     try: () => {
-      const resolved = resolvePipelineSpec(spec, db);
+      const resolved = resolvePipelineSpec(spec, db, bestOptions);
       const genome = resolved.provenance.genomeHash ?? genomeHash(toJson(resolved.node));
       const provenance = { ...resolved.provenance, genomeHash: genome };
       return { source: solutionSource({ kind: "pipeline", pipeline: resolved.node }, target, provenance), resolved: { ...resolved, provenance }, genome };

@@ -24,10 +24,11 @@ import { reportJson } from "../verify/report.js";
 import { loadSamples } from "../verify/samples.js";
 import { openQueries, ResultsStore } from "../../results/store.js";
 import { loadCorpus } from "../../search/fitness.js";
+import { predictionOf } from "../../results/verifications.js";
 import { DEFAULT_CONFIG, defaultTimeoutMs, runSearch, type RunConfig, type SearchEvent, type SearchRequest } from "../../search/run.js";
 import { formatDuration } from "../cli/results-common.js";
 import { OvernightError } from "./errors.js";
-import { checkpointIntervalMs, DEFAULT_MIN_GAIN, finalReserveMs, nextClockTime, shouldCheckpoint, type LastCheckpoint } from "./policy.js";
+import { checkpointIntervalMs, DEFAULT_MIN_GAIN, fasterCandidate, finalReserveMs, nextClockTime, shouldCheckpoint, type LastCheckpoint, type RankedGenome } from "./policy.js";
 import { NightLog, searchReporter } from "./progress.js";
 import { nightFile, readState, writeState, type CheckpointRecord, type NightState, type Scope } from "./state.js";
 import { summaryMarkdown } from "./summary.js";
@@ -58,11 +59,21 @@ export interface OvernightOptions {
   readonly calibrate: boolean;
   readonly minGain?: number;
   readonly checkpointIntervalMs?: number;
+  /**
+   * Keep only solutions whose measured time per file is at most this many times the baseline's in
+   * the same verification. A bit-exact checkpoint over the cap is followed by the best-scored
+   * unverified genome of the run predicted to fit (see fasterCandidate).
+   */
+  readonly maxSlowdown?: number;
   /** The command line that started the night, for the summary's "resume" hint. */
   readonly command: string;
 }
 
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+/** Faster genomes tried after one checkpoint over --max-slowdown. */
+const MAX_FOLLOW_UPS = 3;
+/** How far down the run's leaderboard a faster candidate is looked for. */
+const CANDIDATE_POOL = 200;
 
 const errorText = (e: unknown): string => {
   const x = e as { reason?: string; message?: string };
@@ -133,14 +144,15 @@ class Night {
    * Emits and verifies a genome (a subset of the files, or all for `full`); keeps it as the best
    * when it is bit-exact and measures better (subset), or confirms the kept best (full).
    */
-  verify(genome: string, generation: number, predictedScore: number, scope: Scope): Effect.Effect<void> {
+  verify(genome: string, generation: number, predictedScore: number, scope: Scope, followUps = 0): Effect.Effect<void> {
     const night = this;
     return Effect.gen(function* () {
       const { opts, log } = night;
       const at = new Date().toISOString();
       log.line(`checkpoint: verifying genome ${genome} (generation ${generation}, predicted ${predictedScore.toFixed(4)}) on ${scope === "subset" ? `up to ${opts.verifyFiles} file(s) of` : "all of"} ${opts.data}`);
       log.status(`verifying ${genome} (${scope})...`);
-      if (scope === "subset") night.last = { hash: genome, score: predictedScore, at: Date.now() };
+      // a follow-up for the time cap is not a checkpoint of the search's best
+      if (scope === "subset" && followUps === 0) night.last = { hash: genome, score: predictedScore, at: Date.now() };
       const result = yield* emitAndVerify({
         db: night.db,
         genome,
@@ -161,7 +173,10 @@ class Night {
       const measured = r.result.meanScore;
       const baseline = r.baseline?.meanScore;
       const kept = night.state.best;
-      const keep = r.result.bitExact && measured > 0 && (scope === "full" || !kept || measured > kept.measuredScore);
+      const cap = opts.maxSlowdown;
+      const slowdown = r.baseline && r.baseline.meanTimeSec > 0 ? r.result.meanTimeSec / r.baseline.meanTimeSec : undefined;
+      const overCap = cap !== undefined && scope === "subset" && !(slowdown !== undefined && slowdown <= cap);
+      const keep = r.result.bitExact && measured > 0 && !overCap && (scope === "full" || !kept || measured > kept.measuredScore);
       const versus = baseline ? ` vs baseline ${baseline.toFixed(4)} (${measured >= baseline ? "+" : ""}${((measured / baseline - 1) * 100).toFixed(1)}%)` : "";
       if (keep) night.keep(r, genome, generation, predictedScore, scope);
       else rmSync(nightFile(opts.out, "candidate"), { force: true });
@@ -180,9 +195,29 @@ class Night {
         }
       } else if (keep)
         log.line(`checkpoint: measured ${measured.toFixed(4)}${versus} on ${r.result.files.length} file(s) -> ${nightFile(opts.out, "solution")}${scope === "full" ? " (whole data)" : ""}`);
+      else if (overCap)
+        log.line(`checkpoint: measured ${measured.toFixed(4)}${versus} at ${slowdown === undefined ? "an unknown" : `${slowdown.toFixed(2)}x the baseline's`} time per file, over --max-slowdown ${cap}; not kept`);
       else log.line(`checkpoint: measured ${measured.toFixed(4)}${versus}; keeping the previous best (measured ${kept?.measuredScore.toFixed(4)})`);
       night.writeOutputs();
+      if (overCap && r.result.bitExact && slowdown !== undefined && followUps < MAX_FOLLOW_UPS) {
+        const next = night.fasterCandidate(genome, cap! / slowdown);
+        if (next) yield* night.verify(next.genome, next.generation, next.score, "subset", followUps + 1);
+        else log.line(`checkpoint: no unverified genome of the run is predicted to be fast enough`);
+      }
     });
+  }
+
+  /** The next genome to try after `genome` measured over the cap (see fasterCandidate in policy.ts). */
+  private fasterCandidate(genome: string, factor: number): RankedGenome | undefined {
+    if (this.state.run === undefined || !existsSync(this.db)) return undefined;
+    const q = openQueries(this.db, { readonly: true });
+    try {
+      const reference = predictionOf(q.db, genome)?.pythonSec;
+      if (reference === null || reference === undefined) return undefined;
+      return fasterCandidate(q.leaderboard(this.state.run, CANDIDATE_POOL), new Set(this.state.checkpoints.map((c) => c.genome)), factor * reference);
+    } finally {
+      q.close();
+    }
   }
 
   onGeneration(e: Extract<SearchEvent, { type: "generation" }>): Effect.Effect<void> {

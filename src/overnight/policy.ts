@@ -56,3 +56,20 @@ export const shouldCheckpoint = (best: CheckpointCandidate, last: LastCheckpoint
   if (best.score < last.score * (1 + minGain)) return false;
   return now - last.at >= intervalMs;
 };
+
+/** A genome of the run as the leaderboard gives it (best score first). */
+export interface RankedGenome {
+  readonly genome: string;
+  readonly generation: number;
+  readonly score: number;
+  readonly fitness: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * After a checkpoint over --max-slowdown: the best-scored genome not verified yet whose predicted
+ * Python time per file (fitness.predictedPySec) is at most `limitSec`. Measured times scale with
+ * the predicted ones, so limitSec = predicted time of the slow genome * cap / its measured slowdown
+ * aims at the cap.
+ */
+export const fasterCandidate = (ranked: readonly RankedGenome[], verified: ReadonlySet<string>, limitSec: number): RankedGenome | undefined =>
+  ranked.find((r) => !verified.has(r.genome) && typeof r.fitness.predictedPySec === "number" && r.fitness.predictedPySec <= limitSec);

@@ -31,6 +31,7 @@ export const recordReport = (r: VerifyReport, dbFile: string): Recorded | undefi
       baselineMeanScore: r.baseline?.meanScore ?? null,
       meanRatio: r.result.meanRatio,
       meanTimeSec: r.result.meanTimeSec,
+      baselineMeanTimeSec: r.baseline?.meanTimeSec ?? null,
       predictedScore: predicted?.score ?? null,
       predictedTimeSec: predicted?.pythonSec ?? null,
       python: r.python,
