@@ -144,44 +144,38 @@ export const predictionOf = (db: Database.Database, genome: string): Prediction 
   };
 };
 
-/** A verified genome of a run: its best measured mean score, and that verification's time against the baseline's. */
+/** A verified genome of a run: its best measured mean score, and its slowest time against the baseline's. */
 export interface VerifiedBest {
   readonly genome: string;
   readonly canonical: string;
   readonly meanScore: number;
-  /** mean_time_sec / baseline_mean_time_sec of that verification (null without a baseline time). */
+  /** The largest mean_time_sec / baseline_mean_time_sec over its verifications (null: none has a baseline time). */
   readonly slowdown: number | null;
 }
 
+/** Per genome of a run: best bit-exact score and slowest slowdown (only verifications with a baseline time when `timed`). */
+const verifiedGenomes = (timed: boolean) => `
+  SELECT genome, canonical, MAX(mean_score) AS meanScore, MAX(mean_time_sec / baseline_mean_time_sec) AS slowdown FROM verifications
+  WHERE bit_exact = 1 AND genome IN (SELECT genome FROM generation_members WHERE run = ?) ${timed ? "AND baseline_mean_time_sec > 0" : ""}
+  GROUP BY genome`;
+
 /**
  * The bit-exact verified genome of a run with the best measured mean score (any target), if any was
- * verified. With `maxSlowdown`, only verifications whose time per file is at most that many times
- * the baseline's, measured in the same verification, count.
+ * verified. With `maxSlowdown`, a genome counts only if every verification of it that timed the
+ * baseline measured at most that many times the baseline's time per file: one quick, contended
+ * measurement cannot vouch for a genome that is slower everywhere else.
  */
 export const bestVerified = (db: Database.Database, run: number, maxSlowdown?: number): VerifiedBest | undefined => {
   if (!hasTable(db)) return undefined;
   const capped = maxSlowdown !== undefined;
   return db
-    .prepare(
-      `SELECT genome, canonical, mean_score AS meanScore, mean_time_sec / baseline_mean_time_sec AS slowdown FROM verifications
-       WHERE bit_exact = 1 AND genome IN (SELECT genome FROM generation_members WHERE run = ?)
-       ${capped ? "AND baseline_mean_time_sec > 0 AND mean_time_sec <= ? * baseline_mean_time_sec" : ""}
-       ORDER BY mean_score DESC, genome ASC, id DESC LIMIT 1`,
-    )
+    .prepare(`${verifiedGenomes(capped)} ${capped ? "HAVING slowdown <= ?" : ""} ORDER BY meanScore DESC, genome ASC LIMIT 1`)
     .get(...(capped ? [run, maxSlowdown] : [run])) as VerifiedBest | undefined;
 };
 
-/** The fastest bit-exact verification of a run against its baseline (for messages when a cap excludes everything). */
+/** The verified genome of a run with the smallest slowest-slowdown (for messages when a cap excludes everything). */
 export const fastestVerified = (db: Database.Database, run: number): VerifiedBest | undefined =>
-  hasTable(db)
-    ? (db
-        .prepare(
-          `SELECT genome, canonical, mean_score AS meanScore, mean_time_sec / baseline_mean_time_sec AS slowdown FROM verifications
-           WHERE bit_exact = 1 AND baseline_mean_time_sec > 0 AND genome IN (SELECT genome FROM generation_members WHERE run = ?)
-           ORDER BY slowdown ASC, id DESC LIMIT 1`,
-        )
-        .get(run) as VerifiedBest | undefined)
-    : undefined;
+  hasTable(db) ? (db.prepare(`${verifiedGenomes(true)} ORDER BY slowdown ASC, genome ASC LIMIT 1`).get(run) as VerifiedBest | undefined) : undefined;
 
 /**
  * Measured / predicted Python time per file, for the search's Python time model: the median of

@@ -42,19 +42,22 @@ const KEY_PAIRS = 16;
  */
 const chooseReferences = (x: Uint16Array, rows: number, period: number, window: number): Uint16Array => {
   const samples = Math.min(period, SAMPLE);
-  const high = new Uint8Array(rows * samples);
+  // the sampled high bytes, four to a word (zero padding counts as equal for every pair alike)
+  const words = (samples + 3) >>> 2;
+  const padding = 4 * words - samples;
+  const high = new Uint8Array(rows * words * 4);
   for (let j = 0; j < samples; j++) {
     const col = Math.floor((j * period) / samples);
-    for (let r = 0; r < rows; r++) high[r * samples + j] = x[r * period + col] >>> 8;
+    for (let r = 0; r < rows; r++) high[r * words * 4 + j] = x[r * period + col] >>> 8;
   }
-  const threshold = minScore(samples);
-  const best = new Int32Array(rows).fill(threshold - 1);
+  const packed = new Uint32Array(high.buffer);
+  const best = new Int32Array(rows).fill(minScore(samples) + padding - 1);
   const dist = new Uint16Array(rows);
   const consider = (r: number, c: number): void => {
     const d = r - c;
     if (c < 0 || d > window) return;
     let score = 0;
-    for (let j = 0, a = r * samples, b = c * samples; j < samples; j++) if (high[a + j] === high[b + j]) score++;
+    for (let w = 0, a = r * words, b = c * words; w < words; w++) score += zeroBytes(packed[a + w] ^ packed[b + w]);
     if (score > best[r] || (score === best[r] && d < dist[r])) {
       best[r] = score;
       dist[r] = d;
@@ -66,8 +69,8 @@ const chooseReferences = (x: Uint16Array, rows: number, period: number, window: 
   for (let k = 0; k < Math.min(KEY_PAIRS, samples >>> 1); k++) {
     nearest.fill(-1);
     second.fill(-1);
-    for (let r = 0; r < rows; r++) {
-      const key = (high[r * samples + 2 * k] << 8) | high[r * samples + 2 * k + 1];
+    for (let r = 0, at = 2 * k; r < rows; r++, at += words * 4) {
+      const key = (high[at] << 8) | high[at + 1];
       consider(r, nearest[key]);
       consider(r, second[key]);
       second[key] = nearest[key];
@@ -75,6 +78,12 @@ const chooseReferences = (x: Uint16Array, rows: number, period: number, window: 
     }
   }
   return dist;
+};
+
+/** Number of zero bytes in a 32-bit word. */
+const zeroBytes = (v: number): number => {
+  const high = ~((((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) | 0x7f7f7f7f); // bit 7 of each zero byte
+  return Math.imul(high >>> 7, 0x01010101) >>> 24;
 };
 
 export default definePrimitive({

@@ -60,6 +60,6 @@ export const registerEmit = (program: Command): void => {
     .option("--target <target>", `Apex interface: ${TARGETS.join(" | ")}`, "apex-server")
     .option("--db <file>", "results database (for genome hashes and `best`)", DEFAULT_DB)
     .option("--python <path>", "interpreter that byte-compiles the result (default: $EVOCODEC_PYTHON or /usr/bin/python3)")
-    .option("--max-slowdown <x>", "with `best`: the best verified genome whose time per file is at most x times the baseline's in the same verification")
+    .option("--max-slowdown <x>", "with `best`: the best verified genome whose time per file was at most x times the baseline's in every verification")
     .action(typedAction(run));
 };

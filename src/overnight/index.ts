@@ -72,6 +72,8 @@ export interface OvernightOptions {
 const EXIT_CODE: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** Faster genomes tried after one checkpoint over --max-slowdown. */
 const MAX_FOLLOW_UPS = 3;
+/** Round trips per file of a verification under --max-slowdown. */
+const CAPPED_REPEAT = 3;
 /** How far down the run's leaderboard a faster candidate is looked for. */
 const CANDIDATE_POOL = 200;
 
@@ -121,6 +123,12 @@ class Night {
     }
   }
 
+  /** The kept best fails its whole-data verification: its solution is set aside under a name that says why. */
+  private drop(why: string): void {
+    renameSync(nightFile(this.opts.out, "solution"), nightFile(this.opts.out, "solution").replace(/\.py$/, `.${why}.py`));
+    this.update({ best: undefined });
+  }
+
   private keep(report: VerifyReport, genome: string, generation: number, predictedScore: number, scope: Scope): void {
     renameSync(nightFile(this.opts.out, "candidate"), nightFile(this.opts.out, "solution"));
     const at = new Date().toISOString();
@@ -161,6 +169,8 @@ class Night {
         python: opts.python,
         scoreToBeat: opts.scoreToBeat,
         limit: scope === "subset" ? opts.verifyFiles : undefined,
+        // a time cap compares two noisy times per file: the median of 3 round trips steadies both
+        ...(opts.maxSlowdown === undefined ? {} : { repeat: CAPPED_REPEAT }),
         file: nightFile(opts.out, "candidate"),
       }).pipe(Effect.either);
       const base: Omit<CheckpointRecord, "kept"> = { at, generation, genome, predictedScore, scope };
@@ -175,7 +185,7 @@ class Night {
       const kept = night.state.best;
       const cap = opts.maxSlowdown;
       const slowdown = r.baseline && r.baseline.meanTimeSec > 0 ? r.result.meanTimeSec / r.baseline.meanTimeSec : undefined;
-      const overCap = cap !== undefined && scope === "subset" && !(slowdown !== undefined && slowdown <= cap);
+      const overCap = cap !== undefined && !(slowdown !== undefined && slowdown <= cap);
       const keep = r.result.bitExact && measured > 0 && !overCap && (scope === "full" || !kept || measured > kept.measuredScore);
       const versus = baseline ? ` vs baseline ${baseline.toFixed(4)} (${measured >= baseline ? "+" : ""}${((measured / baseline - 1) * 100).toFixed(1)}%)` : "";
       if (keep) night.keep(r, genome, generation, predictedScore, scope);
@@ -189,10 +199,10 @@ class Night {
       if (!r.result.bitExact) {
         const bad = r.result.files.find((f) => !f.bitExact);
         log.line(`checkpoint: genome ${genome} is NOT bit-exact (${bad?.file}: ${bad?.error ?? "differs"}); not kept`);
-        if (scope === "full" && kept?.genome === genome) {
-          renameSync(nightFile(opts.out, "solution"), nightFile(opts.out, "solution").replace(/\.py$/, ".NOT_BIT_EXACT.py"));
-          night.update({ best: undefined });
-        }
+        if (scope === "full" && kept?.genome === genome) night.drop("NOT_BIT_EXACT");
+      } else if (scope === "full" && overCap && kept?.genome === genome) {
+        log.line(`final: on the whole data the kept best takes ${slowdown === undefined ? "an unknown" : `${slowdown.toFixed(2)}x`} the baseline's time per file, over --max-slowdown ${cap}; dropped`);
+        night.drop("OVER_TIME_CAP");
       } else if (keep)
         log.line(`checkpoint: measured ${measured.toFixed(4)}${versus} on ${r.result.files.length} file(s) -> ${nightFile(opts.out, "solution")}${scope === "full" ? " (whole data)" : ""}`);
       else if (overCap)
@@ -240,16 +250,19 @@ class Night {
       const verified = new Set(night.state.checkpoints.filter((c) => c.measuredScore !== undefined).map((c) => c.genome));
       if (top && !verified.has(top.genome) && (!night.state.best || top.score > night.state.best.predictedScore))
         yield* night.verify(top.genome, top.generation, top.score, "subset");
-      const best = night.state.best;
-      if (!best || best.scope === "full") return;
       const total = yield* Effect.try(() => loadSamples(night.opts.data).length).pipe(Effect.orElseSucceed(() => Infinity));
-      if (best.files >= total) {
-        night.update({ best: { ...best, scope: "full" } });
-        night.log.line(`final: the checkpoint already covered all ${total} file(s) of the data`);
-        return;
+      // a kept best dropped on the whole data (over the time cap) can leave a faster one kept on a subset
+      for (let attempt = 0; attempt <= MAX_FOLLOW_UPS; attempt++) {
+        const best = night.state.best;
+        if (!best || best.scope === "full") return;
+        if (best.files >= total) {
+          night.update({ best: { ...best, scope: "full" } });
+          night.log.line(`final: the checkpoint already covered all ${total} file(s) of the data`);
+          return;
+        }
+        night.log.line(`final: verifying the kept best ${best.genome} on the whole data`);
+        yield* night.verify(best.genome, best.generation, best.predictedScore, "full");
       }
-      night.log.line(`final: verifying the kept best ${best.genome} on the whole data`);
-      yield* night.verify(best.genome, best.generation, best.predictedScore, "full");
     });
   }
 

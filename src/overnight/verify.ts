@@ -19,6 +19,8 @@ export interface CheckRequest {
   readonly scoreToBeat?: number;
   /** Files spread over the data folder; undefined: every file. */
   readonly limit?: number;
+  /** Server target: round trips per file, median time (steadier times where a time cap decides). */
+  readonly repeat?: number;
   /** Where the solution is written. */
   readonly file: string;
 }
@@ -28,7 +30,7 @@ export const emitAndVerify = (req: CheckRequest): Effect.Effect<VerifyReport, Em
   Effect.gen(function* () {
     const emitted = yield* emit(req.genome, req.target, req.db);
     yield* writeSolution(req.file, emitted.source);
-    const report = yield* referee({ solution: req.file, data: req.data, python: req.python, target: req.target, scoreToBeat: req.scoreToBeat, limit: req.limit });
+    const report = yield* referee({ solution: req.file, data: req.data, python: req.python, target: req.target, scoreToBeat: req.scoreToBeat, limit: req.limit, repeat: req.repeat });
     yield* Effect.try({
       try: () => recordReport(report, req.db),
       catch: (e) => (e instanceof StoreError ? e : new StoreError({ reason: "query-failed", message: (e as Error).message })),
