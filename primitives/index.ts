@@ -34,6 +34,7 @@ import columnReorder from "./transforms/column-reorder.js";
 import rowXor from "./transforms/row-xor.js";
 import columnRef from "./transforms/column-ref.js";
 import rowRefXor from "./transforms/row-ref-xor.js";
+import rowRefDelta from "./transforms/row-ref-delta.js";
 
 export const PRIMITIVES: readonly Primitive[] = [
   // backends
@@ -67,6 +68,7 @@ export const PRIMITIVES: readonly Primitive[] = [
   rowXor,
   columnRef,
   rowRefXor,
+  rowRefDelta,
 ];
 
 /**

@@ -115,6 +115,8 @@ const TABLE: Readonly<Record<string, (p: Params) => Signature>> = {
   "xor-prev": xorLike,
   "row-xor": xorLike,
   "row-ref-xor": xorLike,
+  // field-wise differences keep every field in place, like an XOR
+  "row-ref-delta": () => transform(WORDS, (t) => t),
   transpose: permutation,
   "column-reorder": () => transform(["bf16"], () => "bf16"),
   // width 2 keeps the bf16 layout (sign and zigzagged exponent offsets in place, mantissa untouched)

@@ -1,5 +1,5 @@
 /**
- * Context primitives (transpose, rank-remap, column-reorder, row-xor, row-ref-xor, column-ref,
+ * Context primitives (transpose, rank-remap, column-reorder, row-xor, row-ref-xor, row-ref-delta, column-ref,
  * row-eq): what each one promises about its output beyond round-tripping, that TS and Python
  * encoders agree, and that corrupt streams are refused alike in TS and Python with a CodecError.
  */
@@ -23,7 +23,7 @@ import { runPython } from "./support/python.js";
 import { check, equalBytes, node } from "./support/roundtrip.js";
 
 const prim = (name: string): Primitive => primitiveByName(name)!;
-const CONTEXT = ["transpose", "rank-remap", "column-reorder", "row-xor", "row-ref-xor", "column-ref", "row-eq"].map(prim);
+const CONTEXT = ["transpose", "rank-remap", "column-reorder", "row-xor", "row-ref-xor", "row-ref-delta", "column-ref", "row-eq"].map(prim);
 const zstd = prim("zstd");
 const INFO = { cap: 1 << 30, decodedLength: -1 };
 
@@ -231,45 +231,84 @@ describe("column-reorder", () => {
     ));
 });
 
-describe("row-ref-xor", () => {
-  it("rows that repeat one of the 8 rows above (within the window) get zero high bytes", () =>
+/**
+ * What a repeated row leaves against a reference with the same high bytes (sign and top 7 exponent
+ * bits; another row than the copy may tie with it): XOR zero high bytes; differences a zero sign
+ * and an exponent field 0 or +-1.
+ */
+const SAME_HIGH_BYTE: Record<string, (v: number) => boolean> = {
+  "row-ref-xor": (v) => v >>> 8 === 0,
+  "row-ref-delta": (v) => v >>> 15 === 0 && [0, 1, 255].includes((v >>> 7) & 0xff),
+};
+
+for (const name of ["row-ref-xor", "row-ref-delta"])
+  describe(`${name}: reference rows`, () => {
+    it("a row that repeats one of the 8 rows above (within the window) keeps its sign and exponent", () =>
+      check(
+        // period <= 64: every column is sampled, so an exact copy scores perfectly; the 8 rows above
+        // are always candidates
+        fc.property(channelTensor(2, 40, 64), fc.integer({ min: 1, max: 8 }), ({ rows, cols, bytes }, window) => {
+          const [out] = prim(name).encode(bytes, { period: cols, window }).streams;
+          const y = u16(out.subarray(out.length - bytes.length));
+          const x = u16(bytes);
+          const sameRow = (a: number, b: number) => x.subarray(a * cols, (a + 1) * cols).every((v, c) => v === x[b * cols + c]);
+          for (let r = 1; r < rows; r++) {
+            let repeated = false;
+            for (let d = 1; d <= Math.min(window, r) && !repeated; d++) repeated = sameRow(r, r - d);
+            if (repeated) for (let c = 0; c < cols; c++) assert.ok(SAME_HIGH_BYTE[name](y[r * cols + c]), `row ${r} column ${c}: ${y[r * cols + c]}`);
+          }
+        }),
+      ));
+
+    it("finds a copy far past the lags through the column-pair keys", () => {
+      const rows = 300;
+      const cols = 96;
+      const x = new Uint16Array(rows * cols);
+      let state = 12345;
+      for (let i = 0; i < x.length; i++) x[i] = (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16; // rows alike by chance only
+      x.copyWithin(250 * cols, 20 * cols, 21 * cols);
+      const bytes = new Uint8Array(x.buffer);
+      const [out] = prim(name).encode(bytes, { period: cols, window: 1024 }).streams;
+      const y = u16(out.subarray(out.length - bytes.length));
+      assert.ok(y.subarray(250 * cols, 251 * cols).every((v) => v === 0), "row 250 against its copy 230 rows up");
+      assert.ok(y.subarray(251 * cols, 252 * cols).some((v) => v >>> 8 !== 0), "row 251 has no match");
+    });
+
+    it("leaves the first row and rows without a close match unchanged", () => {
+      const x = new Uint16Array(4 * 8);
+      for (let i = 0; i < x.length; i++) x[i] = (i * 0x9e37) & 0xffff; // no two rows alike
+      const bytes = new Uint8Array(x.buffer);
+      const [out] = prim(name).encode(bytes, { period: 8, window: 4 }).streams;
+      equalBytes(out.subarray(out.length - bytes.length), bytes, "body");
+    });
+  });
+
+describe("row-ref-delta: field differences", () => {
+  it("stores sign XOR, exponent difference mod 256 and mantissa difference mod 128 against the reference", () =>
     check(
-      // period <= 64: every column is sampled, so an exact copy scores perfectly; the 8 rows above
-      // are always candidates
-      fc.property(channelTensor(2, 40, 64), fc.integer({ min: 1, max: 8 }), ({ rows, cols, bytes }, window) => {
-        const [out] = prim("row-ref-xor").encode(bytes, { period: cols, window }).streams;
-        const y = u16(out.subarray(out.length - bytes.length));
-        const x = u16(bytes);
-        const sameRow = (a: number, b: number) => x.subarray(a * cols, (a + 1) * cols).every((v, c) => v === x[b * cols + c]);
-        for (let r = 1; r < rows; r++) {
-          let repeated = false;
-          for (let d = 1; d <= Math.min(window, r) && !repeated; d++) repeated = sameRow(r, r - d);
-          if (repeated) for (let c = 0; c < cols; c++) assert.equal(y[r * cols + c] >>> 8, 0, `row ${r} column ${c}`);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 64 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: -1, max: 1 }), fc.integer({ min: 0, max: 127 })), { minLength: 64, maxLength: 64 }),
+        (first, changes) => {
+          // row 1 = row 0 with, in every fourth column, the sign flipped or the exponent moved by one
+          // (so at least 3/4 of the high bytes can still match), and any mantissa
+          const cols = first.length;
+          const second = first.map((v, c) => {
+            const [flip, step, m] = changes[c];
+            const e = c % 4 ? (v >>> 7) & 0xff : ((v >>> 7) + step) & 0xff;
+            return ((c % 4 === 0 && flip ? v ^ 0x8000 : v) & 0x8000) | (e << 7) | m;
+          });
+          const bytes = new Uint8Array(Uint16Array.from([...first, ...second]).buffer);
+          const [out] = prim("row-ref-delta").encode(bytes, { period: cols, window: 1 }).streams;
+          const y = u16(out.subarray(out.length - bytes.length)).subarray(cols);
+          second.forEach((v, c) => {
+            const r = first[c];
+            const want = ((v ^ r) & 0x8000) | ((((v >>> 7) - (r >>> 7)) & 0xff) << 7) | ((v - r) & 0x7f);
+            assert.equal(y[c], want, `column ${c}`);
+          });
+        },
+      ),
     ));
-
-  it("finds a copy far past the lags through the column-pair keys", () => {
-    const rows = 300;
-    const cols = 96;
-    const x = new Uint16Array(rows * cols);
-    let state = 12345;
-    for (let i = 0; i < x.length; i++) x[i] = (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16; // rows alike by chance only
-    x.copyWithin(250 * cols, 20 * cols, 21 * cols);
-    const bytes = new Uint8Array(x.buffer);
-    const [out] = prim("row-ref-xor").encode(bytes, { period: cols, window: 1024 }).streams;
-    const y = u16(out.subarray(out.length - bytes.length));
-    assert.ok(y.subarray(250 * cols, 251 * cols).every((v) => v === 0), "row 250 XOR its copy 230 rows up");
-    assert.ok(y.subarray(251 * cols, 252 * cols).some((v) => v >>> 8 !== 0), "row 251 has no match");
-  });
-
-  it("leaves the first row and rows without a close match unchanged", () => {
-    const x = new Uint16Array(4 * 8);
-    for (let i = 0; i < x.length; i++) x[i] = (i * 0x9e37) & 0xffff; // no two rows alike
-    const bytes = new Uint8Array(x.buffer);
-    const [out] = prim("row-ref-xor").encode(bytes, { period: 8, window: 4 }).streams;
-    equalBytes(out.subarray(out.length - bytes.length), bytes, "body");
-  });
 });
 
 describe("column-ref", () => {
@@ -410,27 +449,29 @@ describe("corrupt streams: TS and Python both refuse with a CodecError, or both 
         return [out];
       },
     },
-    {
-      what: "row-ref-xor: a distance beyond the first row",
-      prim: prim("row-ref-xor"),
-      params: { period: 8, window: 64 },
-      reason: "corrupt-payload",
-      streams: () => {
-        const out = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams[0].slice();
-        out[1] |= 0x80; // row 0's 7-bit distance: 64
-        return [out];
+    ...["row-ref-xor", "row-ref-delta"].flatMap((name) => [
+      {
+        what: `${name}: a distance beyond the first row`,
+        prim: prim(name),
+        params: { period: 8, window: 64 },
+        reason: "corrupt-payload",
+        streams: () => {
+          const out = prim(name).encode(sample, { period: 8, window: 64 }).streams[0].slice();
+          out[1] |= 0x80; // row 0's 7-bit distance: 64
+          return [out];
+        },
       },
-    },
-    {
-      what: "row-ref-xor: a row count that does not match the data",
-      prim: prim("row-ref-xor"),
-      params: { period: 8, window: 64 },
-      reason: "length-mismatch",
-      streams: () => {
-        const [out] = prim("row-ref-xor").encode(sample, { period: 8, window: 64 }).streams;
-        return [out.subarray(0, out.length - 16)];
+      {
+        what: `${name}: a row count that does not match the data`,
+        prim: prim(name),
+        params: { period: 8, window: 64 },
+        reason: "length-mismatch",
+        streams: () => {
+          const [out] = prim(name).encode(sample, { period: 8, window: 64 }).streams;
+          return [out.subarray(0, out.length - 16)];
+        },
       },
-    },
+    ]),
     {
       what: "row-eq: a bitmap that does not match the element count",
       prim: prim("row-eq"),

@@ -455,6 +455,111 @@ def matrix_varints(stream, who):
     return Reader(bytes(stream[:32]), who)
 
 
+# ---- row references (row-ref-xor, row-ref-delta; primitives/row-refs.ts)
+
+def rowref_choose(grid, window):
+    """Back-distance per row of the best-matching candidate row (0 = none); mirrors chooseReferences in primitives/row-refs.ts."""
+    rows, period = grid.shape
+    samples = min(period, 64)
+    cols = (np.arange(samples, dtype=np.int64) * period) // samples
+    high = np.ascontiguousarray(grid[:, cols] >> 8).astype(np.uint8)
+    index = np.arange(rows, dtype=np.int64)
+    best = np.full(rows, -(-samples // 4) - 1, np.int64)
+    dist = np.zeros(rows, np.int64)
+
+    def consider(cand):
+        d = index - cand
+        ok = (cand >= 0) & (d <= window)
+        same = high == high[np.where(ok, cand, index)]
+        if samples % 8:
+            score = np.count_nonzero(same, axis=1)
+        else:
+            # 8 flags a word summed bytewise, then the word's bytes summed by one multiply
+            words = same.view(np.uint64).sum(axis=1, dtype=np.uint64)
+            score = ((words * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
+        better = ok & ((score > best) | ((score == best) & (d < dist)))
+        best[better] = score[better]
+        dist[better] = d[better]
+    for d in range(1, min(8, rows - 1) + 1):
+        consider(index - d)
+    for k in range(min(16, samples // 2)):
+        key = (high[:, 2 * k].astype(np.uint16) << 8) | high[:, 2 * k + 1]
+        order = np.argsort(key, kind="stable")
+        sorted_keys = key[order]
+        for back in (1, 2):
+            # in a stable sort, the entry back places earlier with the same key is the back-th nearest earlier row
+            same = np.flatnonzero(sorted_keys[back:] == sorted_keys[:-back])
+            cand = np.full(rows, -1, np.int64)
+            cand[order[same + back]] = order[same]
+            consider(cand)
+    return dist
+
+
+def rowref_encode(data, p, combine):
+    """Rows combined with their chosen reference rows: combine(rows, reference rows) (encodeRowRefs)."""
+    period = matrix_row_period(data, 2, p["period"])
+    count = data.size // 2
+    x = data[:count * 2].view("<u2")
+    rows = count // period
+    grid = x[:rows * period].reshape(rows, period)
+    dist = rowref_choose(grid, p["window"])
+    y = x.copy()
+    has = np.flatnonzero(dist)
+    y[:rows * period].reshape(rows, period)[has] = combine(grid[has], grid[has - dist[has]])
+    head = bytearray()
+    write_varint(head, rows)
+    head += pack_bits(dist, matrix_bits_for(p["window"])).tobytes()
+    head += bytes(len(head) % 2)
+    return [np.concatenate([np.frombuffer(bytes(head), np.uint8), y.view(np.uint8), data[count * 2:]])], dict(p, period=period)
+
+
+def rowref_decode(d, p, who, undo):
+    """Inverse of rowref_encode: undo(stored rows, reference rows) gives the rows back (decodeRowRefs)."""
+    period = matrix_require_resolved(who, "period", p["period"])
+    window = p["window"]
+    rd = matrix_varints(d, who)
+    rows = rd.varint()
+    k = matrix_bits_for(window)
+    table_end = rd.pos + (rows * k + 7) // 8
+    start = table_end + table_end % 2
+    if start > d.size:
+        raise CodecError("truncated", "%s: a %d-row distance table runs past the input" % (who, rows))
+    matrix_expect_zero(who, d[table_end:start])
+    table = d[rd.pos:table_end]
+    if np.unpackbits(table)[rows * k:].any():
+        raise CodecError("corrupt-payload", "%s: nonzero distance padding bits" % who)
+    body = d[start:]
+    count = body.size // 2
+    if count // period != rows:
+        raise CodecError("length-mismatch", "%s: %d rows stated, %d elements of period %d follow" % (who, rows, count, period))
+    dist = unpack_bits(table, rows, k).astype(np.int64)
+    index = np.arange(rows, dtype=np.int64)
+    if ((dist > index) | (dist > window)).any():
+        raise CodecError("corrupt-payload", "%s: a row refers before the start or beyond the window" % who)
+    y = body[:count * 2].view("<u2")
+    # a row's depth is the length of its reference chain (pointer doubling on the rows); rows of one
+    # depth depend only on shallower ones, so each depth is one gather and undo over its rows
+    parent = np.where(dist > 0, index - dist, rows)
+    depth = np.append((dist > 0).astype(np.int64), 0)
+    up = np.append(parent, rows)
+    while True:
+        live = np.flatnonzero(up[:rows] != rows)
+        if not live.size:
+            break
+        depth[live] += depth[up[live]]
+        up[live] = up[up[live]]
+    depth = depth[:rows]
+    order = np.argsort(depth, kind="stable")
+    ends = np.cumsum(np.bincount(depth))
+    acc = y[:rows * period].reshape(rows, period).copy()
+    for level in range(1, ends.size):
+        at = order[ends[level - 1]:ends[level]]
+        acc[at] = undo(acc[at], acc[parent[at]])
+    x = y.copy()
+    x[:rows * period] = acc.reshape(-1)
+    return np.concatenate([x.view(np.uint8), body[count * 2:]])
+
+
 def column_modes(symbols, cols):
     """Most common byte per column of symbols seen as rows of cols (ties: smallest; empty: 0); mirrors columnModes."""
     n = symbols.size
