@@ -14,7 +14,7 @@ import { VerifyError } from "./errors.js";
 import type { FileRun } from "./result.js";
 import { loadSamples, type Sample } from "./samples.js";
 import { fileScore, mean, scoreThreshold } from "./score.js";
-import { runServerTarget } from "./server.js";
+import { runServers, runServerTarget, type ServerOptions } from "./server.js";
 
 export interface VerifyOptions {
   readonly solution: string;
@@ -94,13 +94,17 @@ export const checkInterpreter = (python: string, target: Target): void => {
     });
 };
 
+const serverOptions = (opts: VerifyOptions): ServerOptions => ({ python: opts.python, repeat: Math.max(1, opts.repeat ?? 1), startTimeoutMs: 60_000, requestTimeoutMs: 120_000 });
+
 const runTarget = (file: string, target: Target, samples: readonly Sample[], opts: VerifyOptions): Effect.Effect<FileRun[], VerifyError> =>
   target === "apex-server"
-    ? runServerTarget(file, samples, { python: opts.python, repeat: Math.max(1, opts.repeat ?? 1), startTimeoutMs: 60_000, requestTimeoutMs: 120_000 })
+    ? runServerTarget(file, samples, serverOptions(opts))
     : runCliTarget(file, samples, { python: opts.python, batch: target === "apex-cli-batch", runTimeoutMs: 300_000 });
 
-/** The official baseline for `target`, written to a temporary folder for the run and removed after. */
-const runBaseline = (target: Target, samples: readonly Sample[], opts: VerifyOptions): Effect.Effect<FileRun[], VerifyError> =>
+const baselineFailed = (e: VerifyError): VerifyError => new VerifyError({ reason: "baseline-failed", message: `the baseline solution failed: ${e.message}` });
+
+/** The official baseline for `target`, written to a temporary folder for `use` and removed after. */
+const withBaseline = <A>(target: Target, use: (file: string) => Effect.Effect<A, VerifyError>): Effect.Effect<A, VerifyError> =>
   Effect.acquireUseRelease(
     Effect.sync(() => {
       const dir = mkdtempSync(path.join(tmpdir(), "evocodec-baseline-"));
@@ -108,12 +112,26 @@ const runBaseline = (target: Target, samples: readonly Sample[], opts: VerifyOpt
       writeFileSync(file, solutionSource({ kind: "baseline" }, target));
       return { dir, file };
     }),
-    ({ file }) =>
-      runTarget(file, target, samples, opts).pipe(
-        Effect.mapError((e) => new VerifyError({ reason: "baseline-failed", message: `the baseline solution failed: ${e.message}` })),
-      ),
+    ({ file }) => use(file),
     ({ dir }) => Effect.sync(() => rmSync(dir, { recursive: true, force: true })),
   );
+
+/**
+ * The solution's runs and the baseline's (none with `baseline: false`). Servers run side by side,
+ * each file through both in turn (runServers); CLI targets run the solution, then the baseline.
+ */
+const runWithBaseline = (solution: string, target: Target, samples: readonly Sample[], opts: VerifyOptions): Effect.Effect<{ result: FileRun[]; baseline?: FileRun[] }, VerifyError> => {
+  if (opts.baseline === false) return runTarget(solution, target, samples, opts).pipe(Effect.map((result) => ({ result })));
+  if (target === "apex-server")
+    return withBaseline(target, (file) =>
+      runServers([{ file: solution }, { file, failure: baselineFailed }], samples, serverOptions(opts)).pipe(Effect.map(([result, baseline]) => ({ result, baseline }))),
+    );
+  return Effect.gen(function* () {
+    const result = yield* runTarget(solution, target, samples, opts);
+    const baseline = yield* withBaseline(target, (file) => runTarget(file, target, samples, opts).pipe(Effect.mapError(baselineFailed)));
+    return { result, baseline };
+  });
+};
 
 /** Runs solution and baseline; fails only when a run could not complete (crash, missing data or interpreter). */
 export const referee = (opts: VerifyOptions): Effect.Effect<VerifyReport, VerifyError> =>
@@ -126,8 +144,9 @@ export const referee = (opts: VerifyOptions): Effect.Effect<VerifyReport, Verify
     const target = opts.target ?? meta?.target ?? "apex-server";
     yield* Effect.try({ try: () => checkInterpreter(opts.python, target), catch: (e) => e as VerifyError });
     const samples = yield* Effect.try({ try: () => loadSamples(opts.data, opts.limit), catch: (e) => e as VerifyError });
-    const result = summarize(yield* runTarget(path.resolve(opts.solution), target, samples, opts));
-    const baseline = opts.baseline === false ? undefined : summarize(yield* runBaseline(target, samples, opts));
+    const runs = yield* runWithBaseline(path.resolve(opts.solution), target, samples, opts);
+    const result = summarize(runs.result);
+    const baseline = runs.baseline && summarize(runs.baseline);
     const threshold = scoreThreshold(baseline?.meanScore ?? 0, opts.scoreToBeat);
     return {
       solution: opts.solution,

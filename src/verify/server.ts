@@ -2,7 +2,8 @@
  * Runs a server-target solution as the validator does: `python solution.py --host 127.0.0.1
  * --port <free port>`, wait for GET /health, then per file POST the bytes as multipart field
  * `file` to /compress and the answer to /decompress, timing both calls (wall time on the client).
- * The server's process group is stopped when the scope closes, whatever happened.
+ * With the baseline, both servers run side by side and take each file in turn (runServers).
+ * The servers' process groups are stopped when the scope closes, whatever happened.
  */
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
@@ -133,31 +134,54 @@ const startServer = (solution: string, opts: ServerOptions) =>
     ({ child }) => Effect.promise(() => child.stop()),
   );
 
-/** Every sample through a freshly started server; fails only when the server itself dies or never starts. */
-export const runServerTarget = (solution: string, samples: readonly Sample[], opts: ServerOptions): Effect.Effect<FileRun[], VerifyError> =>
+/** A sample through a started server; a failed request is a crash (with the server's last words) once the server is gone. */
+const serve = async (child: GroupChild, base: string, s: Sample, opts: ServerOptions): Promise<FileRun> => {
+  try {
+    return await roundTrip(base, s, opts);
+  } catch (e) {
+    await Promise.race([child.exited, new Promise((r) => setTimeout(r, 500))]);
+    if (child.hasExited()) {
+      const exit = await child.exited;
+      throw crashed(child, `server died on ${s.name} (exit ${exit.code ?? exit.signal})`);
+    }
+    throw crashed(child, `request for ${s.name} failed: ${(e as Error).message}`);
+  }
+};
+
+/** A solution file and how its failures are reported (the baseline's say "baseline-failed"). */
+export interface ServedSolution {
+  readonly file: string;
+  readonly failure?: (e: VerifyError) => VerifyError;
+}
+
+/**
+ * Every sample through freshly started servers, one per solution, all running side by side: each
+ * sample goes through every server in turn before the next sample, so a shared machine's drift in
+ * speed (other jobs, frequency) lands on the solution and the baseline alike instead of on
+ * whichever ran in the slower minute. Fails only when a server dies or never starts.
+ */
+export const runServers = (solutions: readonly ServedSolution[], samples: readonly Sample[], opts: ServerOptions): Effect.Effect<FileRun[][], VerifyError> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const { port, child } = yield* startServer(solution, opts);
-      const base = `http://127.0.0.1:${port}`;
+      const servers = yield* Effect.forEach(solutions, (s) => startServer(s.file, opts));
+      const bases = servers.map(({ port }) => `http://127.0.0.1:${port}`);
+      const blame = (i: number, e: unknown): VerifyError => {
+        const error = e instanceof VerifyError ? e : new VerifyError({ reason: "solution-crashed", message: String(e) });
+        return solutions[i].failure?.(error) ?? error;
+      };
       return yield* Effect.tryPromise({
         try: async () => {
-          await waitHealthy(child, base, opts.startTimeoutMs);
-          const out: FileRun[] = [];
-          for (const s of samples) {
-            try {
-              out.push(await roundTrip(base, s, opts));
-            } catch (e) {
-              await Promise.race([child.exited, new Promise((r) => setTimeout(r, 500))]);
-              if (child.hasExited()) {
-                const exit = await child.exited;
-                throw crashed(child, `server died on ${s.name} (exit ${exit.code ?? exit.signal})`);
-              }
-              throw crashed(child, `request for ${s.name} failed: ${(e as Error).message}`);
-            }
-          }
+          for (let i = 0; i < servers.length; i++) await waitHealthy(servers[i].child, bases[i], opts.startTimeoutMs).catch((e) => Promise.reject(blame(i, e)));
+          const out: FileRun[][] = servers.map(() => []);
+          for (const s of samples)
+            for (let i = 0; i < servers.length; i++) out[i].push(await serve(servers[i].child, bases[i], s, opts).catch((e) => Promise.reject(blame(i, e))));
           return out;
         },
         catch: (e) => (e instanceof VerifyError ? e : new VerifyError({ reason: "solution-crashed", message: String(e) })),
       });
     }),
   );
+
+/** Every sample through a freshly started server; fails only when the server itself dies or never starts. */
+export const runServerTarget = (solution: string, samples: readonly Sample[], opts: ServerOptions): Effect.Effect<FileRun[], VerifyError> =>
+  runServers([{ file: solution }], samples, opts).pipe(Effect.map(([runs]) => runs));
