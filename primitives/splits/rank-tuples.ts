@@ -112,11 +112,10 @@ export default definePrimitive({
     const digits = r.take(digitBytes);
     const out = new Uint8Array(count * width + tail);
     const y = width === 2 ? new Uint16Array(out.buffer, 0, count) : out.subarray(0, count);
-    const mask = K;
     let e = 0;
     let u = 0;
     for (let i = 0; i < count; i++) {
-      const d = (digits[(i / T) | 0] >>> ((i % T) * bits)) & mask;
+      const d = (digits[(i / T) | 0] >>> ((i % T) * bits)) & K;
       let v: number;
       if (d < K) {
         if (d >= seen.length) fail("corrupt-payload", `rank-tuples: rank ${d} of ${seen.length} seen values`);

@@ -46,9 +46,9 @@ export default definePrimitive({
   decode: ([d], p) => decodeRowRefs("row-ref-delta", d, p, fieldDeltas),
   python: `
 
-def _row_ref_fields(v, r, sign_of):
-    """Sign XOR, exponent and mantissa by sign_of (np.subtract or np.add), each wrapped in its field."""
-    return ((v ^ r) & 0x8000) | (sign_of(v & 0x7F80, r & 0x7F80) & 0x7F80) | (sign_of(v & 0x7F, r & 0x7F) & 0x7F)
+def _row_ref_fields(v, r, arith):
+    """Sign XOR; exponent and mantissa by arith (np.subtract to encode, np.add to decode), each wrapped in its field."""
+    return ((v ^ r) & 0x8000) | (arith(v & 0x7F80, r & 0x7F80) & 0x7F80) | (arith(v & 0x7F, r & 0x7F) & 0x7F)
 
 def enc_row_ref_delta(data, p):
     return rowref_encode(data, p, lambda v, r: _row_ref_fields(v, r, np.subtract))

@@ -210,7 +210,7 @@ class Night {
       else log.line(`checkpoint: measured ${measured.toFixed(4)}${versus}; keeping the previous best (measured ${kept?.measuredScore.toFixed(4)})`);
       night.writeOutputs();
       if (overCap && r.result.bitExact && slowdown !== undefined && followUps < MAX_FOLLOW_UPS) {
-        const next = night.fasterCandidate(genome, cap! / slowdown);
+        const next = night.nextFasterGenome(genome, cap! / slowdown);
         if (next) yield* night.verify(next.genome, next.generation, next.score, "subset", followUps + 1);
         else log.line(`checkpoint: no unverified genome of the run is predicted to be fast enough`);
       }
@@ -218,7 +218,7 @@ class Night {
   }
 
   /** The next genome to try after `genome` measured over the cap (see fasterCandidate in policy.ts). */
-  private fasterCandidate(genome: string, factor: number): RankedGenome | undefined {
+  private nextFasterGenome(genome: string, factor: number): RankedGenome | undefined {
     if (this.state.run === undefined || !existsSync(this.db)) return undefined;
     const q = openQueries(this.db, { readonly: true });
     try {
